@@ -1,0 +1,55 @@
+# fastback — build, demo, test, bench.
+#
+#   make demo    create .venv, build fastback in release mode, solve a bundled example
+#   make test    install the dev dependencies, run cargo test and pytest (and stubtest)
+#   make bench   compare fastback with MiniSat, CaDiCaL and PySAT (after make bench-deps)
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: demo test venv build dev-deps cargo-test pytest stubtest bench-deps bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet "maturin>=1.5,<2" "numpy>=1.22"
+
+venv: $(PY)
+
+# Release build of the extension into the venv (editable Python sources).
+build: $(PY)
+	$(VENV)/bin/maturin develop --release --quiet
+
+demo: build
+	@echo "== fastback sat examples/php-5-4.cnf (pigeonhole: 5 pigeons, 4 holes)"
+	-$(VENV)/bin/fastback sat examples/php-5-4.cnf --stats
+	@echo "== fastback sat examples/queens-8.cnf (8 queens)"
+	-$(VENV)/bin/fastback sat examples/queens-8.cnf
+
+dev-deps: $(PY)
+	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8"
+
+cargo-test:
+	cargo test --release -p fastback-core
+
+pytest: build
+	$(PY) -m pytest -q
+
+stubtest: build
+	$(PY) -m mypy.stubtest fastback._core --allowlist stubtest-allowlist.txt
+
+test: dev-deps cargo-test build pytest stubtest
+
+bench-deps: $(PY)
+	command -v minisat >/dev/null && command -v cadical >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq minisat cadical)
+	$(PIP) install --quiet "python-sat>=1.8.dev0"
+
+bench: build
+	$(PY) benches/sat.py --set quick
+
+clean:
+	rm -rf target $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,25 @@
+//! A CDCL SAT solver in the Kissat/CaDiCaL tradition, with DIMACS I/O, DRAT
+//! proof output and an independent DRAT checker.
+//!
+//! Layout, one concern per file:
+//! - [`types`]: the `Var` / `Lit` newtypes and the three-valued `LBool`.
+//! - [`dimacs`]: the DIMACS CNF reader (plain, gzip, xz) with located errors, and a writer.
+//! - [`options`]: every solver option, declared once with default, range and description.
+//! - [`solver`]: the public API (`Solver`), incremental solving under assumptions.
+//! - [`proof`]: the DRAT writer (text and binary).
+//! - [`check`]: an independent DRAT checker; it shares no code with the solver's propagation.
+
+pub mod types;
+pub mod dimacs;
+pub mod options;
+pub mod proof;
+pub mod check;
+mod clause;
+mod heap;
+mod vmtf;
+mod solver;
+mod simplify;
+
+pub use solver::{Solver, SolveResult, Stats, TerminateFn};
+pub use types::{LBool, Lit, Var};
+pub use options::Options;

@@ -1,0 +1,129 @@
+//! Every solver option, declared once.
+//!
+//! As in Kissat's `options.h`, each option is one line of the `options!`
+//! table: name, type, default, minimum, maximum and a one-line description.
+//! The table generates the `Options` struct, its `Default`, range-checked
+//! setters by name (used by the Python keyword arguments and the CLI), and
+//! the listing the CLI help is generated from. Add an option here and it
+//! exists everywhere.
+
+/// One option's metadata, as listed by [`Options::table`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionInfo {
+    pub name: &'static str,
+    pub default: i64,
+    pub min: i64,
+    pub max: i64,
+    pub description: &'static str,
+}
+
+macro_rules! options {
+    ($( $name:ident : $default:expr , $min:expr , $max:expr , $desc:expr ; )*) => {
+        /// Solver options; see [`Options::table`] for ranges and descriptions.
+        /// Booleans are 0/1 integers so that every option has one shape.
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct Options {
+            $( #[doc = $desc] pub $name: i64, )*
+        }
+
+        impl Default for Options {
+            fn default() -> Self {
+                Options { $( $name: $default, )* }
+            }
+        }
+
+        impl Options {
+            /// All options with default, range and description, in declaration order.
+            pub fn table() -> Vec<OptionInfo> {
+                vec![ $( OptionInfo {
+                    name: stringify!($name),
+                    default: $default,
+                    min: $min,
+                    max: $max,
+                    description: $desc,
+                }, )* ]
+            }
+
+            /// Sets an option by name, checking its range.
+            ///
+            /// Errors: an unknown name, or a value outside `[min, max]`; the
+            /// message names the option and its range.
+            pub fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
+                match name {
+                    $( stringify!($name) => {
+                        if value < $min || value > $max {
+                            return Err(format!(
+                                "option '{}' must be in [{}, {}], got {}",
+                                name, $min, $max, value
+                            ));
+                        }
+                        self.$name = value;
+                        Ok(())
+                    } )*
+                    _ => Err(format!("unknown solver option '{}'", name)),
+                }
+            }
+
+            /// Reads an option by name.
+            pub fn get(&self, name: &str) -> Option<i64> {
+                match name {
+                    $( stringify!($name) => Some(self.$name), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+options! {
+    seed: 0, 0, i32::MAX as i64, "random seed (initial variable order shuffle and random decisions)";
+    phase: 1, 0, 1, "initial decision phase (1 = true, 0 = false) for variables without a prior";
+    stable: 1, 0, 1, "alternate focused (VMTF, fast restarts) and stable (EVSIDS, reluctant doubling) modes";
+    modeinit: 1000, 10, 1_000_000_000, "conflicts of the first focused mode before switching to stable";
+    chrono: 100, 0, 1_000_000, "backtrack chronologically when the jump would undo more than this many levels (0 = never)";
+    restartint: 2, 1, 10_000, "minimum conflicts between restarts in focused mode";
+    restartmargin: 110, 100, 200, "focused restart when fast LBD EMA exceeds slow EMA by this percentage";
+    reluctant: 1024, 0, 1_000_000, "reluctant doubling base period in conflicts for stable mode (0 = no restarts)";
+    reluctantmax: 1_048_576, 1, 1_000_000_000, "reluctant doubling maximal period";
+    tier1: 2, 1, 100, "learned clauses with LBD up to this are kept forever";
+    tier2: 6, 1, 1000, "learned clauses with LBD up to this are kept while used recently";
+    reduceint: 300, 10, 1_000_000, "base conflict interval between learned clause reductions";
+    reducefraction: 75, 10, 100, "percentage of unused tier-3 learned clauses deleted by a reduction";
+    minimize: 1, 0, 1, "recursive minimisation of learned clauses";
+    shrink: 1, 0, 1, "shrink learned clauses by replacing literals of one level with its dominator";
+    target: 1, 0, 2, "target phases (0 = off, 1 = stable mode only, 2 = always)";
+    rephase: 1, 0, 1, "periodically reset saved phases (original, inverted, best, walk-free flip)";
+    rephaseint: 1000, 10, 1_000_000, "base conflict interval between rephasing";
+    simplify: 1, 0, 1, "inprocessing: subsumption and bounded variable elimination";
+    elimint: 2000, 100, 1_000_000, "base conflict interval between inprocessing rounds";
+    elimbound: 16, 0, 1024, "maximum clause growth allowed when eliminating a variable";
+    elimclslim: 100, 5, 10_000, "do not eliminate variables with resolvents longer than this";
+    elimocclim: 1000, 10, 1_000_000, "do not eliminate variables occurring more often than this";
+    vivify: 1, 0, 1, "vivify learned tier-2 clauses during inprocessing";
+    probe: 1, 0, 1, "failed-literal probing on binary implication roots during inprocessing";
+    priorthreshold: 90, 50, 100, "confidence (percent) above which a phase prior sets the initial phase";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_in_range() {
+        let o = Options::default();
+        for info in Options::table() {
+            let v = o.get(info.name).unwrap();
+            assert_eq!(v, info.default);
+            assert!(info.min <= v && v <= info.max, "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn set_checks_range_and_name() {
+        let mut o = Options::default();
+        assert!(o.set("seed", 42).is_ok());
+        assert_eq!(o.seed, 42);
+        assert!(o.set("seed", -1).unwrap_err().contains("seed"));
+        assert!(o.set("nope", 1).unwrap_err().contains("unknown"));
+    }
+}
