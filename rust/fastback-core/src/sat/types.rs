@@ -50,6 +50,7 @@ impl Var {
 
 /// A literal: a variable with a sign, encoded as `2 * var + negated`.
 #[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
 pub struct Lit(pub u32);
 
 impl Lit {

@@ -1,0 +1,129 @@
+//! Learned-clause reduction, level-0 clean-up and garbage collection.
+//!
+//! Learned clauses are kept in three tiers by glue (LBD, the number of
+//! decision levels a clause spans when learned, Audemard and Simon):
+//! tier 1 (glue <= `tier1`) forever; tier 2 (glue <= `tier2`) while they keep
+//! being used in conflict analysis; tier 3 for one round unless used. A
+//! reduction deletes the `reducefraction` percent least useful unused tier-2/3
+//! clauses (highest glue, then longest). Reductions become rarer as the search
+//! goes on (interval `reduceint * sqrt(k)`), as in Kissat.
+//!
+//! Reductions run at decision level 0, so no learned clause is the reason of
+//! an assignment that conflict analysis could visit: level-0 assignments are
+//! never analysed. That is also where clauses satisfied at level 0 are
+//! removed and false literals dropped, and the arena is compacted with the
+//! watch lists rebuilt from scratch (their invariant holds trivially: at level
+//! 0 after clean-up no literal of a remaining clause is assigned).
+//!
+//! Proof: new level-0 units are logged as unit lemmas before the clauses
+//! that implied them can be deleted; a shortened clause is logged as an
+//! addition before the old one's deletion.
+
+use super::clause::ClauseRef;
+use super::solver::{Reason, Solver};
+use super::types::{LBool, Lit};
+
+impl Solver {
+    pub(super) fn reduce_due(&self) -> bool {
+        self.stats.conflicts >= self.next_reduce
+    }
+
+    /// Reduces the learned clause database (at level 0).
+    pub(super) fn reduce(&mut self) {
+        debug_assert_eq!(self.decision_level(), 0);
+        self.stats.reductions += 1;
+        let k = self.stats.reductions as f64;
+        self.next_reduce = self.stats.conflicts + (self.opts.reduceint as f64 * (k + 1.0).sqrt()) as u64;
+
+        let mut candidates: Vec<ClauseRef> = Vec::new();
+        let tier1 = self.opts.tier1 as u32;
+        let tier2 = self.opts.tier2 as u32;
+        let refs = std::mem::take(&mut self.learned_refs);
+        for &c in &refs {
+            if self.db.garbage(c) {
+                continue;
+            }
+            let glue = self.db.glue(c);
+            let used = self.db.used(c);
+            if used > 0 {
+                self.db.set_used(c, used - 1);
+            }
+            if glue <= tier1 || used > 0 || self.db.len(c) == 2 {
+                continue;
+            }
+            let _ = tier2;
+            candidates.push(c);
+        }
+        candidates.sort_unstable_by_key(|&c| (std::cmp::Reverse(self.db.glue(c)), std::cmp::Reverse(self.db.len(c))));
+        let n_delete = candidates.len() * self.opts.reducefraction as usize / 100;
+        for &c in &candidates[..n_delete] {
+            self.proof_delete_clause(c);
+            self.db.mark_garbage(c);
+        }
+        self.learned_refs = refs;
+        self.clean_level0_and_collect();
+    }
+
+    /// Logs level-0 units that the proof has not seen as lemmas yet, and
+    /// forgets their reasons (level-0 reasons are never analysed).
+    pub(super) fn settle_level0_units(&mut self) {
+        debug_assert_eq!(self.decision_level(), 0);
+        for i in self.units_at_last_simplify..self.trail.len() {
+            let l = self.trail[i];
+            if self.reason[l.var().index()] != Reason::None {
+                self.reason[l.var().index()] = Reason::None;
+            }
+            if self.proof.is_some() {
+                self.proof_add(&[l]);
+            }
+        }
+        self.units_at_last_simplify = self.trail.len();
+    }
+
+    /// Removes satisfied clauses and false literals at level 0, compacts the
+    /// arena and rebuilds the watch lists.
+    pub(super) fn clean_level0_and_collect(&mut self) {
+        self.settle_level0_units();
+        let refs = self.db.refs();
+        let mut buf: Vec<Lit> = Vec::new();
+        for c in refs {
+            if self.db.garbage(c) {
+                continue;
+            }
+            let lits = self.db.lits(c);
+            if lits.iter().any(|&l| self.value(l) == LBool::True) {
+                self.proof_delete_clause(c);
+                self.db.mark_garbage(c);
+                continue;
+            }
+            if lits.iter().any(|&l| self.value(l) == LBool::False) {
+                buf.clear();
+                buf.extend(lits.iter().copied().filter(|&l| self.value(l) == LBool::Undef));
+                // At level 0 after complete propagation at least two literals are unassigned.
+                debug_assert!(buf.len() >= 2);
+                self.proof_add(&buf);
+                self.proof_delete_clause(c);
+                let lits = self.db.lits_mut(c);
+                lits[..buf.len()].copy_from_slice(&buf);
+                self.db.shrink(c, buf.len());
+            }
+        }
+        self.collect_garbage();
+    }
+
+    /// Compacts the arena and rebuilds the watch lists and learned list.
+    pub(super) fn collect_garbage(&mut self) {
+        debug_assert_eq!(self.decision_level(), 0);
+        let moved = self.db.collect();
+        for w in self.watches.iter_mut() {
+            w.clear();
+        }
+        self.learned_refs.clear();
+        for &(_, c) in &moved {
+            if self.db.learned(c) {
+                self.learned_refs.push(c);
+            }
+            self.attach(c);
+        }
+    }
+}
