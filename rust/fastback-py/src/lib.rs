@@ -2,12 +2,22 @@
 //!
 //! This crate converts and delegates: no algorithm lives here. Every call that
 //! can run long releases the GIL; every error from the core becomes a Python
-//! exception whose message says what and where. No panic crosses into Python.
+//! exception whose message says what and where. No panic crosses into Python
+//! (see `guard`).
+//!
+//! One file per concern: `lits` (DIMACS ints <-> literals, with located
+//! errors), `solver` (the `Solver` class), `guard` (panics and OS errors).
 
 use pyo3::prelude::*;
+
+mod guard;
+mod lits;
+mod solver;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<solver::PySolver>()?;
+    m.add_function(wrap_pyfunction!(solver::solver_options, m)?)?;
     Ok(())
 }

@@ -1,0 +1,53 @@
+//! The panic rule and error helpers.
+//!
+//! No panic may cross into Python. PyO3 would turn one into a
+//! `PanicException`, which callers rarely expect and which says nothing about
+//! where it came from; instead every core call that could conceivably panic runs
+//! under [`catch_panic`] and comes back as `RuntimeError("internal error: ...")`.
+//! The object that panicked is then marked broken by its caller, because its
+//! invariants may no longer hold.
+
+use pyo3::exceptions::{PyOSError, PyRuntimeError};
+use pyo3::prelude::*;
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The text of a panic payload (`&str` or `String`; anything else is opaque).
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
+}
+
+/// Runs `f`; a panic becomes `Err(message)`.
+///
+/// `AssertUnwindSafe` is sound here because every caller either drops the
+/// state `f` touched or marks it unusable when this returns `Err`.
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| panic_message(&*p))
+}
+
+/// The Python error for a caught panic.
+pub fn internal_error(what: &str, message: &str) -> PyErr {
+    PyRuntimeError::new_err(format!(
+        "internal error in {what}: {message} (this is a bug in fastback; please report it)"
+    ))
+}
+
+/// Runs `f` and maps a panic to `RuntimeError("internal error in {what}: ...")`.
+pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> PyResult<T> {
+    catch_panic(f).map_err(|m| internal_error(what, &m))
+}
+
+/// An `OSError` for an I/O failure on `path`, with errno when there is one, so
+/// that Python picks the matching subclass (`FileNotFoundError`, ...).
+pub fn os_error(action: &str, path: &str, err: &std::io::Error) -> PyErr {
+    match err.raw_os_error() {
+        Some(errno) => PyOSError::new_err((errno, format!("{action}: {err}"), path.to_string())),
+        None => PyOSError::new_err(format!("{action} '{path}': {err}")),
+    }
+}

@@ -1,0 +1,524 @@
+//! `fastback._core.Solver`: the CDCL solver as a Python object.
+//!
+//! Threading model. The pyclass is `frozen`, so PyO3 never takes a Rust
+//! borrow on it; the core solver lives behind a `Mutex`. A call takes the lock
+//! with `try_lock`: a second thread calling into a solver that is busy (solving
+//! with the GIL released) gets a `RuntimeError` instead of blocking while it
+//! holds the GIL, which would deadlock with the solving thread's signal checks.
+//! `interrupt()` and `clear_interrupt()` never take the lock: they only touch
+//! the `Arc<AtomicBool>` the core polls, so they work while a solve runs.
+//!
+//! Ctrl-C. `solve` releases the GIL and installs a terminate callback. The core
+//! polls it about every 10 ms; at most every [`SIGNAL_CHECK_INTERVAL`] it takes
+//! the GIL for a moment and runs `PyErr_CheckSignals`, which runs Python signal
+//! handlers. If one raises (KeyboardInterrupt, or whatever a SIGTERM handler
+//! raises), the error is kept, the callback returns `true` and the solve stops;
+//! the error is raised once `solve` has returned and the GIL is back.
+//!
+//! States. A solver is usable until `delete()` (it is then gone: every call
+//! raises `RuntimeError`) or until a core call panics (it is then broken: its
+//! invariants may not hold, so every call raises `RuntimeError` naming the
+//! original panic).
+
+use crate::guard::{catch_panic, guarded, internal_error, os_error};
+use crate::lits::{self, FlatClauses};
+use fastback_core::sat::{Lit, Options, SolveResult, Solver, Stats};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::time::{Duration, Instant};
+
+/// Minimum time between two signal checks during a solve. With the core
+/// polling every ~10 ms, Ctrl-C stops a solve within about 60 ms.
+const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
+
+/// A `Write` into shared memory, for in-memory proofs.
+#[derive(Clone, Default)]
+struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+enum ProofSink {
+    None,
+    File(String),
+    Memory(SharedBuffer),
+}
+
+enum State {
+    Ready(Solver),
+    Deleted,
+    Broken(String),
+}
+
+struct Inner {
+    state: State,
+    proof: ProofSink,
+}
+
+impl Inner {
+    fn solver(&mut self) -> PyResult<&mut Solver> {
+        match &mut self.state {
+            State::Ready(s) => Ok(s),
+            State::Deleted => Err(PyRuntimeError::new_err(
+                "the solver has been deleted (delete() was called); create a new one",
+            )),
+            State::Broken(why) => Err(PyRuntimeError::new_err(format!(
+                "the solver is unusable after an internal error ({why}); create a new one"
+            ))),
+        }
+    }
+
+    /// Runs `f` on the solver; a panic breaks the solver and becomes a `RuntimeError`.
+    fn call<T>(&mut self, what: &str, f: impl FnOnce(&mut Solver) -> T) -> PyResult<T> {
+        let solver = self.solver()?;
+        match catch_panic(|| f(solver)) {
+            Ok(v) => Ok(v),
+            Err(msg) => {
+                self.state = State::Broken(format!("{what}: {msg}"));
+                Err(internal_error(what, &msg))
+            }
+        }
+    }
+}
+
+/// A CDCL SAT solver (incremental, with assumptions, budgets and DRAT proofs).
+///
+/// Low-level binding; `fastback.sat.Solver` is the documented, PySAT-style API.
+/// Literals are DIMACS ints.
+#[pyclass(module = "fastback._core", name = "Solver", frozen)]
+pub struct PySolver {
+    inner: Mutex<Inner>,
+    /// Shared with the core: setting it stops a running solve.
+    interrupt_flag: Arc<AtomicBool>,
+}
+
+impl PySolver {
+    fn lock(&self) -> PyResult<MutexGuard<'_, Inner>> {
+        match self.inner.try_lock() {
+            Ok(g) => Ok(g),
+            Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
+                "the solver is busy in another thread (a solve is running); only interrupt() \
+                 and clear_interrupt() may be called concurrently",
+            )),
+            // Only a panic outside `catch_panic` poisons the lock; the state
+            // inside is still one of the three above.
+            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+        }
+    }
+}
+
+fn budget(value: Option<i64>, what: &str) -> PyResult<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v < 0 => Ok(None),
+        Some(v) => Ok(Some(v as u64)).map_err(|_: ()| PyValueError::new_err(what.to_string())),
+    }
+}
+
+#[pymethods]
+impl PySolver {
+    /// Creates a solver. `options` maps option names (see `solver_options()`)
+    /// to ints; an unknown name or a value out of range is a `ValueError`.
+    #[new]
+    #[pyo3(signature = (options = None))]
+    fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut opts = Options::default();
+        if let Some(d) = options {
+            for (k, v) in d.iter() {
+                let name: String = k.extract()?;
+                let value: i64 = v.extract().map_err(|_| {
+                    PyValueError::new_err(format!("option '{name}' must be an int, got {v}"))
+                })?;
+                opts.set(&name, value).map_err(PyValueError::new_err)?;
+            }
+        }
+        let solver = guarded("Solver()", || Solver::with_options(opts))?;
+        let interrupt_flag = solver.interrupt_flag();
+        Ok(PySolver {
+            inner: Mutex::new(Inner { state: State::Ready(solver), proof: ProofSink::None }),
+            interrupt_flag,
+        })
+    }
+
+    /// Sets one option (range-checked; `ValueError` otherwise).
+    fn set_option(&self, name: &str, value: i64) -> PyResult<()> {
+        let mut g = self.lock()?;
+        g.call("set_option", |s| s.set_option(name, value))?.map_err(PyValueError::new_err)
+    }
+
+    /// Current value of one option (`ValueError` for an unknown name).
+    fn get_option(&self, name: &str) -> PyResult<i64> {
+        let mut g = self.lock()?;
+        g.call("get_option", |s| s.options().get(name))?
+            .ok_or_else(|| PyValueError::new_err(format!("unknown solver option '{name}'")))
+    }
+
+    /// All options and their current values.
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let mut g = self.lock()?;
+        let opts = g.call("options", |s| s.options().clone())?;
+        let d = PyDict::new(py);
+        for info in Options::table() {
+            d.set_item(info.name, opts.get(info.name))?;
+        }
+        Ok(d)
+    }
+
+    /// Adds one clause (an iterable of DIMACS ints). Returns False when the
+    /// formula is now known to be unsatisfiable. Cost: O(len(clause)).
+    fn add_clause(&self, clause: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let lits = lits::lits_from(clause, "the clause")?;
+        let mut g = self.lock()?;
+        g.call("add_clause", |s| s.add_clause(&lits))
+    }
+
+    /// Adds many clauses (an iterable of iterables of DIMACS ints). Nothing is
+    /// added if any literal is invalid. Returns False when the formula is now
+    /// known to be unsatisfiable.
+    fn add_clauses(&self, py: Python<'_>, clauses: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let flat = lits::clauses_from(clauses)?;
+        self.add_flat(py, &flat)
+    }
+
+    /// Adds clauses given flat: `lits` is `bytes` of native int32 (e.g.
+    /// `numpy_array.astype(numpy.int32).tobytes()`) or a sequence of ints.
+    /// With `offsets` (`bytes` of native int64, or a sequence of ints, one
+    /// more than the number of clauses) clause i is
+    /// `lits[offsets[i]:offsets[i+1]]`; without, clauses end with 0 as in
+    /// DIMACS. Everything is checked before anything is added. The GIL is
+    /// released while clauses are added. Cost: O(len(lits)).
+    #[pyo3(signature = (lits, offsets = None))]
+    fn add_clauses_flat(
+        &self,
+        py: Python<'_>,
+        lits: &Bound<'_, PyAny>,
+        offsets: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        let ints = lits::flat_ints(lits, "lits")?;
+        let offs = offsets.map(lits::flat_offsets).transpose()?;
+        let flat = py.allow_threads(|| lits::flat_clauses(&ints, offs.as_deref()))?;
+        self.add_flat(py, &flat)
+    }
+
+    /// Makes variables 1..=n exist (they appear in models even if unused).
+    fn reserve_vars(&self, n: u32) -> PyResult<()> {
+        if n as i64 > lits::MAX_DIMACS_VAR {
+            return Err(PyValueError::new_err(format!(
+                "cannot reserve {n} variables; the maximum is {}",
+                lits::MAX_DIMACS_VAR
+            )));
+        }
+        let mut g = self.lock()?;
+        g.call("reserve_vars", |s| s.reserve_vars(n))
+    }
+
+    /// Solves under `assumptions`, with the budgets currently set. Returns
+    /// True (SAT), False (UNSAT) or None (stopped by a budget or interrupt).
+    /// Releases the GIL; Ctrl-C stops the search within ~100 ms and raises
+    /// KeyboardInterrupt here.
+    #[pyo3(signature = (assumptions = None))]
+    fn solve(&self, py: Python<'_>, assumptions: Option<&Bound<'_, PyAny>>) -> PyResult<Option<bool>> {
+        let assumptions = match assumptions {
+            Some(a) => lits::lits_from(a, "assumptions")?,
+            None => Vec::new(),
+        };
+        let mut g = self.lock()?;
+        let pending: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
+        let pending_in_callback = pending.clone();
+        let mut last_check = Instant::now();
+        let check_signals = move || -> bool {
+            if last_check.elapsed() < SIGNAL_CHECK_INTERVAL {
+                return false;
+            }
+            last_check = Instant::now();
+            Python::with_gil(|py| match py.check_signals() {
+                Ok(()) => false,
+                Err(e) => {
+                    *pending_in_callback.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    true
+                }
+            })
+        };
+        g.call("solve", |s| s.set_terminate(Some(Box::new(check_signals))))?;
+        let solver = g.solver()?;
+        let outcome = py.allow_threads(|| catch_panic(|| solver.solve(&assumptions)));
+        let result = match outcome {
+            Ok(r) => r,
+            Err(msg) => {
+                g.state = State::Broken(format!("solve: {msg}"));
+                return Err(internal_error("solve", &msg));
+            }
+        };
+        g.call("solve", |s| s.set_terminate(None))?;
+        if let Some(e) = pending.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(e);
+        }
+        Ok(match result {
+            SolveResult::Sat => Some(true),
+            SolveResult::Unsat => Some(false),
+            SolveResult::Unknown => None,
+        })
+    }
+
+    /// After a SAT answer: one DIMACS literal per variable (the model);
+    /// otherwise None.
+    fn model(&self) -> PyResult<Option<Vec<i32>>> {
+        let mut g = self.lock()?;
+        Ok(g.call("model", |s| s.model())?.map(|m| lits::to_dimacs(&m)))
+    }
+
+    /// After a SAT answer: the value of `lit` in the model (None if there is
+    /// no model or `lit` names a variable the solver has never seen).
+    fn model_value(&self, lit: i64) -> PyResult<Option<bool>> {
+        let l = lits::lit_from_i64(lit).ok_or_else(|| lits::invalid_literal(&lit.to_string(), "argument lit"))?;
+        let mut g = self.lock()?;
+        g.call("model_value", |s| {
+            if l.var().0 >= s.num_vars() {
+                None
+            } else {
+                s.model_value(l)
+            }
+        })
+    }
+
+    /// After an UNSAT answer: the failed assumptions (a subset of the
+    /// assumptions that alone make the formula unsatisfiable; [] when it is
+    /// unsatisfiable without any). Otherwise None.
+    fn failed_assumptions(&self) -> PyResult<Option<Vec<i32>>> {
+        let mut g = self.lock()?;
+        g.call("failed_assumptions", |s| s.failed_assumptions().map(lits::to_dimacs))
+    }
+
+    /// Result of the last solve: True, False, or None (unknown or never solved).
+    fn status(&self) -> PyResult<Option<bool>> {
+        let mut g = self.lock()?;
+        Ok(match g.call("status", |s| s.status())? {
+            Some(SolveResult::Sat) => Some(true),
+            Some(SolveResult::Unsat) => Some(false),
+            _ => None,
+        })
+    }
+
+    /// Conflict budget for each later solve (None or negative: unlimited).
+    #[pyo3(signature = (conflicts = None))]
+    fn set_conflict_budget(&self, conflicts: Option<i64>) -> PyResult<()> {
+        let b = budget(conflicts, "conflicts")?;
+        let mut g = self.lock()?;
+        g.call("set_conflict_budget", |s| s.set_conflict_budget(b))
+    }
+
+    /// Propagation budget for each later solve (None or negative: unlimited).
+    #[pyo3(signature = (propagations = None))]
+    fn set_propagation_budget(&self, propagations: Option<i64>) -> PyResult<()> {
+        let b = budget(propagations, "propagations")?;
+        let mut g = self.lock()?;
+        g.call("set_propagation_budget", |s| s.set_propagation_budget(b))
+    }
+
+    /// Wall-clock limit in seconds for each later solve (None: unlimited).
+    #[pyo3(signature = (seconds = None))]
+    fn set_time_limit(&self, seconds: Option<f64>) -> PyResult<()> {
+        let d = match seconds {
+            None => None,
+            Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s.min(1e9))),
+            Some(s) if s == f64::INFINITY => None,
+            Some(s) => {
+                return Err(PyValueError::new_err(format!(
+                    "time limit must be a non-negative number of seconds, got {s}"
+                )))
+            }
+        };
+        let mut g = self.lock()?;
+        g.call("set_time_limit", |s| s.set_time_limit(d))
+    }
+
+    /// Asks a running (or the next) solve to stop with None. Safe from any
+    /// thread while a solve runs; the request stays until clear_interrupt().
+    fn interrupt(&self) {
+        self.interrupt_flag.store(true, Ordering::SeqCst);
+    }
+
+    /// Withdraws an interrupt request.
+    fn clear_interrupt(&self) {
+        self.interrupt_flag.store(false, Ordering::SeqCst);
+    }
+
+    /// Preferred decision phases: each literal's sign for its variable.
+    fn set_phases(&self, lits: &Bound<'_, PyAny>) -> PyResult<()> {
+        let lits = lits::lits_from(lits, "phases")?;
+        let mut g = self.lock()?;
+        g.call("set_phases", |s| s.set_phases(&lits))
+    }
+
+    /// Starts DRAT proof logging to the file `path` (truncated), or into
+    /// memory when `path` is None (read it with `proof_bytes()`). Must come
+    /// before the first clause is added (`ValueError` otherwise).
+    #[pyo3(signature = (path = None, binary = false))]
+    fn set_proof(&self, path: Option<&str>, binary: bool) -> PyResult<()> {
+        let mut g = self.lock()?;
+        g.solver()?;
+        let (writer, sink): (Box<dyn Write + Send>, ProofSink) = match path {
+            Some(p) => {
+                let f = std::fs::File::create(p).map_err(|e| os_error("cannot create proof file", p, &e))?;
+                (Box::new(f), ProofSink::File(p.to_string()))
+            }
+            None => {
+                let buf = SharedBuffer::default();
+                (Box::new(buf.clone()), ProofSink::Memory(buf))
+            }
+        };
+        g.call("set_proof", |s| s.set_proof(writer, binary))?.map_err(PyValueError::new_err)?;
+        g.proof = sink;
+        Ok(())
+    }
+
+    /// Flushes the proof; an `OSError` reports the first write error.
+    fn flush_proof(&self) -> PyResult<()> {
+        let mut g = self.lock()?;
+        let r = g.call("flush_proof", |s| s.flush_proof())?;
+        let path = match &g.proof {
+            ProofSink::File(p) => p.clone(),
+            _ => "<memory>".to_string(),
+        };
+        r.map_err(|e| os_error("cannot write proof", &path, &e))
+    }
+
+    /// The in-memory proof so far (flushed first). `RuntimeError` if the
+    /// proof does not go to memory. Cost: a copy of the proof.
+    fn proof_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut g = self.lock()?;
+        let buf = match &g.proof {
+            ProofSink::Memory(b) => b.clone(),
+            ProofSink::File(p) => {
+                return Err(PyRuntimeError::new_err(format!("the proof goes to the file '{p}', not to memory")))
+            }
+            ProofSink::None => return Err(PyRuntimeError::new_err("no proof is being logged")),
+        };
+        g.call("flush_proof", |s| s.flush_proof())?
+            .map_err(|e| os_error("cannot write proof", "<memory>", &e))?;
+        let data = buf.0.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(PyBytes::new(py, &data))
+    }
+
+    /// Cumulative statistics over all solves, as a dict of ints (and
+    /// `time_secs`, a float).
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let mut g = self.lock()?;
+        let st = g.call("stats", |s| s.stats())?;
+        let d = PyDict::new(py);
+        // An exhaustive destructuring: a field added to `Stats` is a compile
+        // error here until it is exported too.
+        let Stats {
+            solves, conflicts, decisions, propagations, restarts, learned, learned_literals,
+            minimized_literals, reductions, mode_switches, rephases, simplifications,
+            eliminated_vars, subsumed, strengthened, failed_literals, time_secs,
+        } = st;
+        macro_rules! put {
+            ($($field:ident),*) => { $( d.set_item(stringify!($field), $field)?; )* };
+        }
+        put!(
+            solves, conflicts, decisions, propagations, restarts, learned, learned_literals,
+            minimized_literals, reductions, mode_switches, rephases, simplifications,
+            eliminated_vars, subsumed, strengthened, failed_literals, time_secs
+        );
+        Ok(d)
+    }
+
+    /// Number of variables (the largest variable seen or reserved).
+    fn num_vars(&self) -> PyResult<u32> {
+        let mut g = self.lock()?;
+        g.call("num_vars", |s| s.num_vars())
+    }
+
+    /// Number of original clauses added.
+    fn num_clauses(&self) -> PyResult<u64> {
+        let mut g = self.lock()?;
+        g.call("num_clauses", |s| s.num_clauses())
+    }
+
+    /// Flushes the proof and frees the solver; every later call raises
+    /// `RuntimeError`. Calling it again is a no-op. Returns the proof flush
+    /// error, if any, as `OSError`.
+    fn delete(&self) -> PyResult<()> {
+        let mut g = self.lock()?;
+        let flushed = match &mut g.state {
+            State::Ready(s) => catch_panic(|| s.flush_proof()).unwrap_or(Ok(())),
+            _ => Ok(()),
+        };
+        g.state = State::Deleted;
+        flushed.map_err(|e| os_error("cannot write proof", "<proof>", &e))
+    }
+
+    /// True until delete() has been called (or an internal error broke it).
+    #[getter]
+    fn alive(&self) -> PyResult<bool> {
+        let g = self.lock()?;
+        Ok(matches!(g.state, State::Ready(_)))
+    }
+}
+
+impl PySolver {
+    fn add_flat(&self, py: Python<'_>, flat: &FlatClauses) -> PyResult<bool> {
+        let mut g = self.lock()?;
+        let solver = g.solver()?;
+        let outcome = py.allow_threads(|| {
+            catch_panic(|| {
+                let mut ok = true;
+                for i in 0..flat.len() {
+                    ok &= solver.add_clause(flat.clause(i));
+                }
+                ok
+            })
+        });
+        match outcome {
+            Ok(ok) => Ok(ok),
+            Err(msg) => {
+                g.state = State::Broken(format!("add_clauses: {msg}"));
+                Err(internal_error("add_clauses", &msg))
+            }
+        }
+    }
+
+    /// Adds clauses already in flat literal form (used by `append_cnf`).
+    pub fn add_lits_with_offsets(&self, py: Python<'_>, lits: &[Lit], offsets: &[usize]) -> PyResult<bool> {
+        let mut g = self.lock()?;
+        let solver = g.solver()?;
+        let outcome = py.allow_threads(|| {
+            catch_panic(|| {
+                let mut ok = true;
+                for w in offsets.windows(2) {
+                    ok &= solver.add_clause(&lits[w[0]..w[1]]);
+                }
+                ok
+            })
+        });
+        match outcome {
+            Ok(ok) => Ok(ok),
+            Err(msg) => {
+                g.state = State::Broken(format!("append_cnf: {msg}"));
+                Err(internal_error("append_cnf", &msg))
+            }
+        }
+    }
+}
+
+/// Every solver option as `(name, default, min, max, description)`, in
+/// declaration order: the table the CLI help and keyword checks come from.
+#[pyfunction]
+pub fn solver_options() -> Vec<(&'static str, i64, i64, i64, &'static str)> {
+    Options::table()
+        .into_iter()
+        .map(|o| (o.name, o.default, o.min, o.max, o.description))
+        .collect()
+}
