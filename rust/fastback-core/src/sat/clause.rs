@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! word 0: size (number of literals)
-//! word 1: bit 0 learned | bit 1 garbage | bits 2-3 used | bit 4 subsume-candidate | bits 8-31 glue (LBD)
+//! word 1: bit 0 learned | bit 1 garbage | bits 2-3 used | bits 8-31 glue (LBD)
+//! word 2: where propagation last found a replacement watch (Gent's saved
+//!         position: resuming the scan there makes long clauses cheap)
 //! ```
 //!
 //! A [`ClauseRef`] is the offset of the header. Clauses are never moved
@@ -21,7 +23,7 @@ use super::types::Lit;
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
 pub struct ClauseRef(pub u32);
 
-const HEADER: usize = 2;
+const HEADER: usize = 3;
 const LEARNED: u32 = 1;
 const GARBAGE: u32 = 2;
 const USED_SHIFT: u32 = 2;
@@ -45,6 +47,7 @@ impl ClauseDb {
         self.data.push(lits.len() as u32);
         let flags = (learned as u32) | (glue.min(MAX_GLUE) << GLUE_SHIFT);
         self.data.push(flags);
+        self.data.push(2);
         // Safety-free conversion: Lit is repr(transparent) over u32.
         self.data.extend(lits.iter().map(|l| l.0));
         if learned {
@@ -76,6 +79,18 @@ impl ClauseDb {
         let words = &mut self.data[start..start + n];
         // SAFETY: as in `lits`.
         unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut Lit, n) }
+    }
+
+    /// Raw pointer to the clause's literals and its size, for the propagation loop.
+    ///
+    /// # Safety
+    /// `c` must be a live clause reference; the pointer is valid until the arena
+    /// is next modified by `alloc` or `collect`.
+    #[inline(always)]
+    pub unsafe fn raw(&mut self, c: ClauseRef) -> (*mut u32, usize, *mut Lit) {
+        let base = self.data.as_mut_ptr().add(c.0 as usize);
+        let n = *base as usize;
+        (base.add(2), n, base.add(HEADER) as *mut Lit)
     }
 
     #[inline(always)]

@@ -17,10 +17,15 @@
 
 use super::clause::ClauseRef;
 use super::solver::{Conflict, Reason, Solver, Watch};
-use super::types::LBool;
+use super::types::{LBool, Lit};
 
 impl Solver {
     /// Propagates all enqueued assignments. Returns the first conflict found.
+    ///
+    /// The inner loop is the solver's hottest code, so it works on raw
+    /// pointers; the bounds it relies on are: every watch refers to a live
+    /// clause of size >= 3 (long) and the saved search position lies in
+    /// `2..size` (it is clamped after shrinking).
     pub(super) fn propagate(&mut self) -> Option<Conflict> {
         let mut conflict = None;
         let start_qhead = self.qhead;
@@ -32,17 +37,19 @@ impl Solver {
             let n = ws.len();
             let mut i = 0;
             let mut j = 0;
+            let vals = self.vals.as_ptr();
+            let value = |l: Lit| -> LBool { unsafe { *vals.add(l.index()) } };
             while i < n {
-                let w = ws[i];
+                let w = unsafe { *ws.get_unchecked(i) };
                 i += 1;
-                let bv = self.vals[w.blocker.index()];
+                let bv = value(w.blocker);
                 if bv == LBool::True {
-                    ws[j] = w;
+                    unsafe { *ws.get_unchecked_mut(j) = w };
                     j += 1;
                     continue;
                 }
                 if w.is_binary() {
-                    ws[j] = w;
+                    unsafe { *ws.get_unchecked_mut(j) = w };
                     j += 1;
                     if bv == LBool::False {
                         conflict = Some(Conflict::Binary(false_lit, w.blocker));
@@ -52,32 +59,63 @@ impl Solver {
                     continue;
                 }
                 let cref = w.cref();
-                let lits = self.db.lits_mut(cref);
-                if lits[0] == false_lit {
-                    lits.swap(0, 1);
-                }
-                let first = lits[0];
-                let fv = self.vals[first.index()];
+                // SAFETY: watches only refer to live long clauses (see module doc).
+                let (pos_ptr, size, lits) = unsafe { self.db.raw(cref) };
+                let (first, fv) = unsafe {
+                    if *lits == false_lit {
+                        *lits = *lits.add(1);
+                        *lits.add(1) = false_lit;
+                    }
+                    let first = *lits;
+                    (first, value(first))
+                };
                 if first != w.blocker && fv == LBool::True {
-                    ws[j] = Watch::long(first, cref);
+                    unsafe { *ws.get_unchecked_mut(j) = Watch::long(first, cref) };
                     j += 1;
                     continue;
                 }
-                // Look for a non-false literal to watch instead of `false_lit`.
-                let mut found = None;
-                for k in 2..lits.len() {
-                    if self.vals[lits[k].index()] != LBool::False {
-                        found = Some(k);
-                        break;
+                // Look for a non-false literal to watch instead of `false_lit`,
+                // starting where the last search succeeded.
+                let found = unsafe {
+                    let mut pos = *pos_ptr as usize;
+                    if pos >= size {
+                        pos = 2;
                     }
-                }
-                if let Some(k) = found {
-                    lits.swap(1, k);
-                    let new_watch = lits[1];
+                    let mut found = usize::MAX;
+                    let mut k = pos;
+                    while k < size {
+                        if value(*lits.add(k)) != LBool::False {
+                            found = k;
+                            break;
+                        }
+                        k += 1;
+                    }
+                    if found == usize::MAX {
+                        k = 2;
+                        while k < pos {
+                            if value(*lits.add(k)) != LBool::False {
+                                found = k;
+                                break;
+                            }
+                            k += 1;
+                        }
+                    }
+                    if found != usize::MAX {
+                        *pos_ptr = found as u32;
+                    }
+                    found
+                };
+                if found != usize::MAX {
+                    let new_watch = unsafe {
+                        let l = *lits.add(found);
+                        *lits.add(found) = false_lit;
+                        *lits.add(1) = l;
+                        l
+                    };
                     self.watches[new_watch.index()].push(Watch::long(first, cref));
                     continue;
                 }
-                ws[j] = Watch::long(first, cref);
+                unsafe { *ws.get_unchecked_mut(j) = Watch::long(first, cref) };
                 j += 1;
                 if fv == LBool::False {
                     conflict = Some(Conflict::Long(cref));
@@ -99,7 +137,7 @@ impl Solver {
     }
 
     /// The literals of a conflict, for analysis.
-    pub(super) fn conflict_lits(&self, c: Conflict) -> Vec<super::types::Lit> {
+    pub(super) fn conflict_lits(&self, c: Conflict) -> Vec<Lit> {
         match c {
             Conflict::Binary(a, b) => vec![a, b],
             Conflict::Long(cref) => self.db.lits(cref).to_vec(),
