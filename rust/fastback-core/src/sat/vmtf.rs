@@ -41,6 +41,8 @@ impl VmtfQueue {
         for v in old..n {
             self.enqueue(v as u32);
         }
+        // New variables are unassigned and sit at the back: the cursor must see them.
+        self.search = self.last;
     }
 
     fn enqueue(&mut self, v: u32) {
