@@ -1,6 +1,6 @@
 //! Developer driver: `cargo run --release --example solve -- FILE.cnf`.
 //! Solves one DIMACS file, checks the model against every clause, prints stats.
-use fastback_core::sat::{Lit, SolveResult, Solver};
+use fastback_core::sat::{Lit, Options, SolveResult, Solver};
 use std::time::Instant;
 
 fn main() {
@@ -23,7 +23,12 @@ fn main() {
             }
         }
     }
-    let mut s = Solver::new();
+    let mut opts = Options::default();
+    for a in std::env::args().skip(2) {
+        let (k, v) = a.trim_start_matches("--").split_once('=').expect("--name=value");
+        opts.set(k, v.parse().unwrap()).unwrap();
+    }
+    let mut s = Solver::with_options(opts);
     for c in &clauses {
         let lits: Vec<Lit> = c.iter().map(|&d| Lit::from_dimacs(d).unwrap()).collect();
         s.add_clause(&lits);
@@ -56,4 +61,5 @@ fn main() {
         st.learned_literals,
         st.minimized_literals
     );
+    println!("  eliminated {} subsumed {} strengthened {} simplifications {}", st.eliminated_vars, st.subsumed, st.strengthened, st.simplifications);
 }

@@ -377,6 +377,12 @@ impl Solver {
         if self.unsat {
             return false;
         }
+        self.add_clause_internal(lits)
+    }
+
+    /// Adds a clause over non-eliminated variables at level 0: drops
+    /// duplicates, tautologies, satisfied clauses and false literals.
+    pub(super) fn add_clause_internal(&mut self, lits: &[Lit]) -> bool {
         let mut c: Vec<Lit> = lits.to_vec();
         c.sort_unstable();
         c.dedup();
@@ -390,11 +396,9 @@ impl Solver {
         }
         let before = c.len();
         c.retain(|&l| self.value(l) != LBool::False);
-        if c.len() < before || c.len() != lits.len() {
+        if c.len() < before {
             // The shortened clause is RUP from the original and the level-0 units.
-            if c.len() < before {
-                self.proof_add(&c);
-            }
+            self.proof_add(&c);
         }
         self.add_irredundant(c)
     }
