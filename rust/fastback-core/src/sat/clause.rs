@@ -125,15 +125,6 @@ impl ClauseDb {
         let f = self.flags_mut(c);
         *f = (*f & !USED_MASK) | ((used.min(3)) << USED_SHIFT);
     }
-    /// Turns a learned clause into an irredundant one (e.g. it subsumed an original clause).
-    pub fn promote_irredundant(&mut self, c: ClauseRef) {
-        if self.learned(c) {
-            *self.flags_mut(c) &= !LEARNED;
-            self.num_learned -= 1;
-            self.num_irredundant += 1;
-        }
-    }
-
     /// Marks a clause deleted; its words are reclaimed by the next `collect`.
     pub fn mark_garbage(&mut self, c: ClauseRef) {
         if self.garbage(c) {
@@ -176,10 +167,6 @@ impl ClauseDb {
             i += HEADER + self.data[i] as usize;
         }
         out
-    }
-
-    pub fn arena_words(&self) -> usize {
-        self.data.len()
     }
 
     /// Compacts the arena, dropping garbage clauses. Returns the map `old -> new`

@@ -34,10 +34,6 @@ impl ActivityHeap {
         self.pos[v.index()] != ABSENT
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
-
     pub fn insert(&mut self, v: Var) {
         if self.contains(v) {
             return;
@@ -126,12 +122,6 @@ impl ActivityHeap {
         }
         self.heap[i] = v;
         self.pos[v.index()] = i as u32;
-    }
-
-    pub fn remove_all(&mut self) {
-        for v in self.heap.drain(..) {
-            self.pos[v.index()] = ABSENT;
-        }
     }
 }
 

@@ -76,11 +76,10 @@ macro_rules! options {
 }
 
 options! {
-    seed: 0, 0, i32::MAX as i64, "random seed (initial variable order shuffle and random decisions)";
+    seed: 0, 0, i32::MAX as i64, "random seed: 0 keeps the input variable order, others shuffle the initial decision order";
     phase: 1, 0, 1, "initial decision phase (1 = true, 0 = false) for variables without a prior";
     stable: 1, 0, 1, "alternate focused (VMTF, fast restarts) and stable (EVSIDS, reluctant doubling) modes";
     modeinit: 1000, 10, 1_000_000_000, "conflicts of the first focused mode before switching to stable";
-    chrono: 100, 0, 1_000_000, "backtrack chronologically when the jump would undo more than this many levels (0 = never)";
     restartint: 2, 1, 10_000, "minimum conflicts between restarts in focused mode";
     restartmargin: 110, 100, 200, "focused restart when fast LBD EMA exceeds slow EMA by this percentage";
     reluctant: 1024, 0, 1_000_000, "reluctant doubling base period in conflicts for stable mode (0 = no restarts)";
@@ -90,7 +89,6 @@ options! {
     reduceint: 300, 10, 1_000_000, "base conflict interval between learned clause reductions";
     reducefraction: 75, 10, 100, "percentage of unused tier-3 learned clauses deleted by a reduction";
     minimize: 1, 0, 1, "recursive minimisation of learned clauses";
-    shrink: 1, 0, 1, "shrink learned clauses by replacing literals of one level with its dominator";
     target: 1, 0, 2, "target phases (0 = off, 1 = stable mode only, 2 = always)";
     rephase: 1, 0, 1, "periodically reset saved phases (original, inverted, best, walk-free flip)";
     rephaseint: 1000, 10, 1_000_000, "base conflict interval between rephasing";
@@ -99,9 +97,6 @@ options! {
     elimbound: 16, 0, 1024, "maximum clause growth allowed when eliminating a variable";
     elimclslim: 100, 5, 10_000, "do not eliminate variables with resolvents longer than this";
     elimocclim: 1000, 10, 1_000_000, "do not eliminate variables occurring more often than this";
-    vivify: 1, 0, 1, "vivify learned tier-2 clauses during inprocessing";
-    probe: 1, 0, 1, "failed-literal probing on binary implication roots during inprocessing";
-    priorthreshold: 90, 50, 100, "confidence (percent) above which a phase prior sets the initial phase";
 }
 
 #[cfg(test)]

@@ -203,7 +203,6 @@ pub struct Solver {
     pub(super) stopped: bool,
     pub(super) rng: u64,
     pub(super) stats: Stats,
-    pub(super) tmp_lits: Vec<Lit>,
     pub(super) tmp_vars: Vec<Var>,
     pub(super) tmp_one: [Lit; 1],
 }
@@ -283,7 +282,6 @@ impl Solver {
             stopped: false,
             rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x2545_F491_4F6C_DD1D,
             stats: Stats::default(),
-            tmp_lits: Vec::new(),
             tmp_vars: Vec::new(),
             tmp_one: [Lit(0)],
             opts,
@@ -345,11 +343,22 @@ impl Solver {
         self.target.resize(n, LBool::Undef);
         self.best.resize(n, LBool::Undef);
         self.eliminated.resize(n, false);
-        self.vmtf.grow(n);
+        // With a non-zero seed, new variables enter the decision queues in a
+        // shuffled order (Fisher-Yates); with seed 0 the input order is kept.
+        let mut order: Vec<u32> = Vec::new();
+        if self.opts.seed != 0 {
+            order.extend(old as u32..n as u32);
+            for i in (1..order.len()).rev() {
+                let j = (self.random() % (i as u64 + 1)) as usize;
+                order.swap(i, j);
+            }
+        }
+        self.vmtf.grow(n, &order);
         self.heap.grow(n);
-        for v in old..n {
-            // Initial EVSIDS order follows the VMTF order (most recent first).
-            self.heap.activity[v] = 0.0;
+        for (rank, v) in (old..n).enumerate() {
+            // Initial EVSIDS order follows the VMTF order: later in the queue = higher.
+            let v = if order.is_empty() { v } else { order[rank] as usize };
+            self.heap.activity[v] = rank as f64 * 1e-9;
             self.heap.insert(Var(v as u32));
         }
         self.level_stamp.resize(n + 2, 0);

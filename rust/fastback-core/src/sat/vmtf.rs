@@ -29,8 +29,9 @@ impl VmtfQueue {
         VmtfQueue { first: NIL, last: NIL, search: NIL, ..Default::default() }
     }
 
-    /// Adds variables `old_n..n` at the back of the queue.
-    pub fn grow(&mut self, n: usize) {
+    /// Adds variables `old_n..n` at the back of the queue, in the given order
+    /// (a permutation of `old_n..n`), or in index order when `order` is empty.
+    pub fn grow(&mut self, n: usize, order: &[u32]) {
         let old = self.prev.len();
         if n <= old {
             return;
@@ -38,8 +39,15 @@ impl VmtfQueue {
         self.prev.resize(n, NIL);
         self.next.resize(n, NIL);
         self.stamp.resize(n, 0);
-        for v in old..n {
-            self.enqueue(v as u32);
+        if order.is_empty() {
+            for v in old..n {
+                self.enqueue(v as u32);
+            }
+        } else {
+            debug_assert_eq!(order.len(), n - old);
+            for &v in order {
+                self.enqueue(v);
+            }
         }
         // New variables are unassigned and sit at the back: the cursor must see them.
         self.search = self.last;
@@ -116,15 +124,5 @@ impl VmtfQueue {
         }
         self.search = v;
         Some(Var(v))
-    }
-
-    /// Re-stamps the order for a deterministic shuffle (seeded initial order).
-    pub fn reorder(&mut self, order: &[u32]) {
-        self.first = NIL;
-        self.last = NIL;
-        for &v in order {
-            self.enqueue(v);
-        }
-        self.search = self.last;
     }
 }
