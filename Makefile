@@ -43,13 +43,25 @@ stubtest: build
 
 test: dev-deps cargo-test build pytest stubtest
 
+# The anchors benches/sat.py compares against: Debian's MiniSat 2.2 and CaDiCaL
+# (apt, as root or through sudo) and PySAT's CaDiCaL 1.9.5 in the venv; GNU time
+# measures each solver's own peak memory.
 bench-deps: $(PY)
-	command -v minisat >/dev/null && command -v cadical >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq minisat cadical)
+	@if ! command -v minisat >/dev/null 2>&1 || ! command -v cadical >/dev/null 2>&1 || \
+	    ! [ -x /usr/bin/time ]; then \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq minisat cadical time; \
+	fi
 	$(PIP) install --quiet "python-sat>=1.8.dev0"
+	@command -v minisat >/dev/null && command -v cadical >/dev/null && [ -x /usr/bin/time ] && \
+	  $(PY) -c "from pysat.solvers import Cadical195" && \
+	  echo "bench-deps: minisat, cadical, GNU time and python-sat (Cadical195) are ready" || \
+	  { echo "bench-deps: minisat, cadical, /usr/bin/time or pysat's Cadical195 is still missing" >&2; exit 1; }
 
+# Quick set (31 instances, 30 s limit each): BENCH_ARGS="--set all --json out.json" for more.
 bench: build
-	$(PY) benches/sat.py --set quick
+	$(PY) benches/sat.py --set quick $(BENCH_ARGS)
 
 clean:
 	rm -rf target $(VENV) .pytest_cache .hypothesis
