@@ -25,6 +25,7 @@ mod restart;
 mod simplify;
 mod solver;
 mod vmtf;
+mod walk;
 
 pub use solver::{Solver, SolveResult, Stats, TerminateFn};
 pub use types::{LBool, Lit, Var};

@@ -90,7 +90,8 @@ options! {
     reducefraction: 75, 10, 100, "percentage of unused tier-3 learned clauses deleted by a reduction";
     minimize: 1, 0, 1, "recursive minimisation of learned clauses";
     target: 1, 0, 2, "target phases (0 = off, 1 = stable mode only, 2 = always)";
-    rephase: 1, 0, 1, "periodically reset saved phases (original, inverted, best, walk-free flip)";
+    rephase: 1, 0, 1, "periodically reset saved phases (original, walk, best, inverted)";
+    walk: 1, 0, 1, "rephase with ProbSAT local search phases (walk) in the rephase cycle";
     rephaseint: 1000, 10, 1_000_000, "base conflict interval between rephasing";
     simplify: 1, 0, 1, "inprocessing: subsumption and bounded variable elimination";
     elimint: 2000, 100, 1_000_000, "base conflict interval between inprocessing rounds";

@@ -9,7 +9,8 @@
 //! - Best phase: the largest conflict-free prefix since the last rephase.
 //! - Rephasing periodically overwrites saved phases, cycling through
 //!   original (the initial phase, user phases or priors), best, inverted,
-//!   best, so the search escapes a region its saved phases lock it into.
+//!   walk, best, inverted, walk, best, so the search escapes a region its
+//!   saved phases lock it into; "walk" is a ProbSAT local search (`walk.rs`).
 
 use super::solver::Solver;
 use super::types::LBool;
@@ -42,13 +43,24 @@ impl Solver {
     }
 
     pub(super) fn rephase(&mut self) {
-        let kind = self.rephase_count % 4;
+        // The cycle: original, walk, best, inverted, walk, best (Kissat's, with walks
+        // only when enabled).
+        const CYCLE: [u8; 6] = [b'O', b'W', b'B', b'I', b'W', b'B'];
+        // At level 0, so that backtracking does not overwrite the new phases.
+        self.backtrack(0);
+        let mut kind = CYCLE[(self.rephase_count % 6) as usize];
+        if kind == b'W' && self.opts.walk == 0 {
+            kind = b'B';
+        }
         self.rephase_count += 1;
         self.stats.rephases += 1;
         self.next_rephase = self.stats.conflicts + self.opts.rephaseint as u64 * (self.rephase_count + 1);
         match kind {
-            0 => self.saved.copy_from_slice(&self.initial),
-            2 => {
+            b'O' => self.saved.copy_from_slice(&self.initial),
+            b'W' => {
+                self.walk_phases();
+            }
+            b'I' => {
                 for (s, &i) in self.saved.iter_mut().zip(self.initial.iter()) {
                     *s = !i;
                 }

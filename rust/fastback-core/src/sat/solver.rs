@@ -54,6 +54,7 @@ pub struct Stats {
     pub reductions: u64,
     pub mode_switches: u64,
     pub rephases: u64,
+    pub walks: u64,
     pub simplifications: u64,
     pub eliminated_vars: u64,
     pub subsumed: u64,
