@@ -43,11 +43,20 @@ pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> PyResult<T> {
     catch_panic(f).map_err(|m| internal_error(what, &m))
 }
 
-/// An `OSError` for an I/O failure on `path`, with errno when there is one, so
-/// that Python picks the matching subclass (`FileNotFoundError`, ...).
+/// An `OSError` for an I/O failure on `path`. With an errno it reads as
+/// Python's own (`[Errno 2] No such file or directory: 'x.cnf'`) and Python
+/// picks the matching subclass (`FileNotFoundError`, ...); without one the
+/// message says what was being done.
 pub fn os_error(action: &str, path: &str, err: &std::io::Error) -> PyErr {
     match err.raw_os_error() {
-        Some(errno) => PyOSError::new_err((errno, format!("{action}: {err}"), path.to_string())),
+        Some(errno) => {
+            let text = err.to_string();
+            let strerror = match text.rfind(" (os error ") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            PyOSError::new_err((errno, strerror, path.to_string()))
+        }
         None => PyOSError::new_err(format!("{action} '{path}': {err}")),
     }
 }

@@ -6,10 +6,12 @@
 //! (see `guard`).
 //!
 //! One file per concern: `lits` (DIMACS ints <-> literals, with located
-//! errors), `solver` (the `Solver` class), `guard` (panics and OS errors).
+//! errors), `solver` (the `Solver` class), `dimacs` (`read_dimacs`, the `Cnf`
+//! handle), `guard` (panics and OS errors).
 
 use pyo3::prelude::*;
 
+mod dimacs;
 mod guard;
 mod lits;
 mod solver;
@@ -19,5 +21,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<solver::PySolver>()?;
     m.add_function(wrap_pyfunction!(solver::solver_options, m)?)?;
+    m.add_class::<dimacs::PyCnf>()?;
+    m.add_function(wrap_pyfunction!(dimacs::read_dimacs, m)?)?;
     Ok(())
 }

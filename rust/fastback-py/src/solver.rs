@@ -22,7 +22,7 @@
 
 use crate::guard::{catch_panic, guarded, internal_error, os_error};
 use crate::lits::{self, FlatClauses};
-use fastback_core::sat::{Lit, Options, SolveResult, Solver, Stats};
+use fastback_core::sat::{Lit, Options, SolveResult, Solver};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -213,14 +213,14 @@ impl PySolver {
 
     /// Makes variables 1..=n exist (they appear in models even if unused).
     fn reserve_vars(&self, n: u32) -> PyResult<()> {
-        if n as i64 > lits::MAX_DIMACS_VAR {
-            return Err(PyValueError::new_err(format!(
-                "cannot reserve {n} variables; the maximum is {}",
-                lits::MAX_DIMACS_VAR
-            )));
-        }
-        let mut g = self.lock()?;
-        g.call("reserve_vars", |s| s.reserve_vars(n))
+        self.reserve(n)
+    }
+
+    /// Adds every clause of a `Cnf` (and reserves its `num_vars`), with the
+    /// GIL released and no Python object per clause: the fast way to load a
+    /// file. Returns False when the formula is now known unsatisfiable.
+    fn append_cnf(&self, py: Python<'_>, cnf: &Bound<'_, crate::dimacs::PyCnf>) -> PyResult<bool> {
+        crate::dimacs::append_cnf(py, self, cnf.get())
     }
 
     /// Solves under `assumptions`, with the budgets currently set. Returns
@@ -417,21 +417,25 @@ impl PySolver {
         let mut g = self.lock()?;
         let st = g.call("stats", |s| s.stats())?;
         let d = PyDict::new(py);
-        // An exhaustive destructuring: a field added to `Stats` is a compile
-        // error here until it is exported too.
-        let Stats {
-            solves, conflicts, decisions, propagations, restarts, learned, learned_literals,
-            minimized_literals, reductions, mode_switches, rephases, simplifications,
-            eliminated_vars, subsumed, strengthened, failed_literals, time_secs,
-        } = st;
-        macro_rules! put {
-            ($($field:ident),*) => { $( d.set_item(stringify!($field), $field)?; )* };
+        // Every field of `Stats`, read from its derived `Debug` form
+        // (`Stats { solves: 1, ..., time_secs: 0.5 }`) so that a counter the
+        // core adds shows up here, in `accum_stats()` and in `--stats` with no
+        // binding change. Integers stay ints; anything else becomes a float.
+        let text = format!("{st:?}");
+        let body = text
+            .find('{')
+            .and_then(|i| text.rfind('}').map(|j| &text[i + 1..j]))
+            .unwrap_or("");
+        for field in body.split(',') {
+            let Some((name, value)) = field.split_once(':') else { continue };
+            let (name, value) = (name.trim(), value.trim());
+            if let Ok(v) = value.parse::<u64>() {
+                d.set_item(name, v)?;
+            } else if let Ok(v) = value.parse::<f64>() {
+                d.set_item(name, v)?;
+            }
         }
-        put!(
-            solves, conflicts, decisions, propagations, restarts, learned, learned_literals,
-            minimized_literals, reductions, mode_switches, rephases, simplifications,
-            eliminated_vars, subsumed, strengthened, failed_literals, time_secs
-        );
+        d.set_item("time_secs", st.time_secs)?;
         Ok(d)
     }
 
@@ -469,6 +473,17 @@ impl PySolver {
 }
 
 impl PySolver {
+    pub fn reserve(&self, n: u32) -> PyResult<()> {
+        if n as i64 > lits::MAX_DIMACS_VAR {
+            return Err(PyValueError::new_err(format!(
+                "cannot reserve {n} variables; the maximum is {}",
+                lits::MAX_DIMACS_VAR
+            )));
+        }
+        let mut g = self.lock()?;
+        g.call("reserve_vars", |s| s.reserve_vars(n))
+    }
+
     fn add_flat(&self, py: Python<'_>, flat: &FlatClauses) -> PyResult<bool> {
         let mut g = self.lock()?;
         let solver = g.solver()?;
