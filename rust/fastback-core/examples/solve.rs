@@ -61,5 +61,5 @@ fn main() {
         st.learned_literals,
         st.minimized_literals
     );
-    println!("  eliminated {} subsumed {} strengthened {} simplifications {}", st.eliminated_vars, st.subsumed, st.strengthened, st.simplifications);
+    println!("  eliminated {} subsumed {} strengthened {} simplifications {} walks {} learned-kept {} memory {} MB", st.eliminated_vars, st.subsumed, st.strengthened, st.simplifications, st.walks, s.num_learned(), s.memory_bytes() >> 20);
 }

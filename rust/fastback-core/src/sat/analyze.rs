@@ -117,13 +117,24 @@ impl Solver {
             }
             _ => {
                 let c = self.db.alloc(&learnt, true, glue);
-                self.db.set_used(c, 1);
+                self.db.set_used(c, self.initial_used(glue));
                 self.attach(c);
                 self.learned_refs.push(c);
                 self.assign(learnt[0], Reason::Long(c));
             }
         }
         self.learnt = learnt;
+    }
+
+    /// How many reductions a clause survives unused: tier 1 three, tier 2 two, tier 3 one.
+    fn initial_used(&self, glue: u32) -> u32 {
+        if glue <= self.opts.tier1 as u32 {
+            3
+        } else if glue <= self.opts.tier2 as u32 {
+            2
+        } else {
+            1
+        }
     }
 
     fn compute_glue_of_learnt(&mut self) -> u32 {
@@ -160,7 +171,7 @@ impl Solver {
                 self.db.set_glue(c, glue);
             }
         }
-        let used = if self.db.glue(c) <= self.opts.tier2 as u32 { 2 } else { 1 };
+        let used = self.initial_used(self.db.glue(c));
         self.db.set_used(c, used);
     }
 
