@@ -7,10 +7,11 @@
 //!
 //! One file per concern: `lits` (DIMACS ints <-> literals, with located
 //! errors), `solver` (the `Solver` class), `dimacs` (`read_dimacs`, the `Cnf`
-//! handle), `guard` (panics and OS errors).
+//! handle), `check` (`check_drat`), `guard` (panics and OS errors).
 
 use pyo3::prelude::*;
 
+mod check;
 mod dimacs;
 mod guard;
 mod lits;
@@ -23,5 +24,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solver::solver_options, m)?)?;
     m.add_class::<dimacs::PyCnf>()?;
     m.add_function(wrap_pyfunction!(dimacs::read_dimacs, m)?)?;
+    m.add_class::<check::PyCheckReport>()?;
+    m.add_function(wrap_pyfunction!(check::check_drat, m)?)?;
     Ok(())
 }
