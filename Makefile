@@ -29,18 +29,29 @@ demo: build
 	@echo "== fastback sat examples/queens-8.cnf (8 queens)"
 	-$(VENV)/bin/fastback sat examples/queens-8.cnf
 
-dev-deps: $(PY)
+# The test tools (pyproject's `dev` extra), installed once per venv: the stamp
+# file records that they are there, so `make test` does not re-resolve them.
+DEV_STAMP := $(VENV)/.dev-deps-installed
+
+$(DEV_STAMP): $(PY)
 	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8"
+	touch $@
+
+dev-deps: $(DEV_STAMP)
 
 cargo-test:
 	cargo test --release -p fastback-core
 
-pytest: build
+# The Python suite against the built extension (tests/: API, differential
+# against PySAT's CaDiCaL, DIMACS, CLI).
+pytest: build dev-deps
 	$(PY) -m pytest -q
 
-stubtest: build
+# The hand-written python/fastback/_core.pyi must match the built module.
+stubtest: build dev-deps
 	$(PY) -m mypy.stubtest fastback._core --allowlist stubtest-allowlist.txt
 
+# From a fresh clone: venv, test tools, Rust tests, release build, pytest, stubtest.
 test: dev-deps cargo-test build pytest stubtest
 
 # The anchors benches/sat.py compares against: Debian's MiniSat 2.2 and CaDiCaL
