@@ -59,7 +59,7 @@ pub struct Stats {
     pub eliminated_vars: u64,
     pub subsumed: u64,
     pub strengthened: u64,
-    pub failed_literals: u64,
+    pub vivified: u64,
     pub time_secs: f64,
 }
 
@@ -181,6 +181,7 @@ pub struct Solver {
     pub(super) next_simplify: u64,
     pub(super) simplify_count: u64,
     pub(super) units_at_last_simplify: usize,
+    pub(super) vivify_props_mark: u64,
     // Elimination.
     pub(super) eliminated: Vec<bool>,
     /// Model reconstruction stack: (witness literal, clause) in elimination order.
@@ -264,6 +265,7 @@ impl Solver {
             next_simplify: 0,
             simplify_count: 0,
             units_at_last_simplify: 0,
+            vivify_props_mark: 0,
             eliminated: Vec::new(),
             extension: Vec::new(),
             assumptions: Vec::new(),

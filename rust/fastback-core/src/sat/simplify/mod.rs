@@ -1,5 +1,6 @@
 //! Inprocessing at decision level 0: subsumption, self-subsuming
-//! strengthening and bounded variable elimination (BVE).
+//! strengthening, bounded variable elimination (BVE) and vivification of
+//! learned clauses (`vivify.rs`).
 //!
 //! Every `elimint * k` conflicts (and once before the first search), the
 //! solver backs off to level 0 and simplifies the irredundant clauses:
@@ -29,6 +30,7 @@
 
 mod elim;
 mod subsume;
+mod vivify;
 
 use super::clause::ClauseRef;
 use super::solver::Solver;
@@ -98,6 +100,9 @@ impl Solver {
         if self.propagate().is_some() {
             self.proof_add(&[]);
             self.unsat = true;
+            return false;
+        }
+        if self.opts.vivify != 0 && !self.vivify_round() {
             return false;
         }
         true
