@@ -214,23 +214,32 @@ def test_interrupt_from_another_thread():
         assert s.accum_stats()["conflicts"] > 0
 
 
+def wait_until_busy(s: Solver, limit: float = 10.0) -> str:
+    """Polls a cheap call until it reports the solver busy (a solve has
+    started in another thread); returns the error message."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            s.nof_vars()
+        except RuntimeError as e:
+            return str(e)
+        time.sleep(0.01)
+    raise AssertionError("the solve never started")
+
+
 def test_busy_solver_rejects_other_calls():
     with Solver(bootstrap_with=HARD) as s:
-        errors = []
+        messages = []
 
         def poke():
-            time.sleep(0.2)
-            try:
-                s.nof_vars()
-            except RuntimeError as e:
-                errors.append(str(e))
+            messages.append(wait_until_busy(s))
             s.interrupt()
 
         t = threading.Thread(target=poke)
         t.start()
         assert s.solve() is None
         t.join()
-        assert errors and "busy" in errors[0]
+        assert "busy" in messages[0]
 
 
 def test_solve_releases_the_gil():
@@ -548,3 +557,18 @@ def test_append_cnf_large(tmp_path):
         assert s.nof_clauses() == m
         assert s.nof_vars() == n
     assert cnf.native is not None  # never converted to Python lists
+
+
+def test_delete_while_solving_in_another_thread():
+    s = Solver(bootstrap_with=HARD)
+    result = []
+    t = threading.Thread(target=lambda: result.append(s.solve()))
+    t.start()
+    wait_until_busy(s)
+    with pytest.raises(RuntimeError, match="busy"):
+        s.delete()
+    s.interrupt()
+    t.join(timeout=10)
+    assert result == [None]
+    assert s.nof_clauses() == len(HARD)  # still usable
+    s.delete()

@@ -391,10 +391,20 @@ class Solver:
 
     def delete(self) -> None:
         """Frees the native solver (flushing any proof). Idempotent; every
-        later call except ``delete`` raises ``RuntimeError``."""
-        s, self._solver = self._solver, None
+        later call except ``delete`` raises ``RuntimeError``. Errors:
+        ``RuntimeError`` while another thread is solving (nothing is freed),
+        ``OSError`` if the proof could not be written (the solver is freed)."""
+        s = self._solver
         if s is not None:
-            s.delete()
+            # Forget the native object only once it is really gone: deleting a
+            # solver that another thread is running raises RuntimeError and
+            # leaves this one usable.
+            try:
+                s.delete()
+            except OSError:
+                self._solver = None  # freed; only the proof flush failed
+                raise
+            self._solver = None
 
     def __enter__(self) -> "Solver":
         return self
