@@ -170,6 +170,8 @@ def test_seed_and_options(sat_file):
 
 def test_unknown_flag_and_missing_file(tmp_path):
     assert run("sat", "--no-such-flag", "x").returncode == 2
+    assert run("sat", "--time", "-1", "x").returncode == 2
+    assert run("sat", "--conflicts", "many", "x").returncode == 2
     r = run("sat", str(tmp_path / "missing.cnf"))
     assert r.returncode == 1
     assert b"c error:" in r.stderr and b"missing.cnf" in r.stderr

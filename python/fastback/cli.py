@@ -67,13 +67,28 @@ def _option_type(name: str, lo: int, hi: int) -> Callable[[str], int]:
     return parse
 
 
+def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not value >= 0:
+            raise argparse.ArgumentTypeError(f"must be non-negative, got {text}")
+        return value
+
+    return parse
+
+
 def _add_sat_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE",
                    help="DIMACS CNF file (plain, .gz or .xz); '-' reads stdin")
     p.add_argument("--proof", metavar="FILE", help="write a DRAT proof to FILE")
     p.add_argument("--binary-proof", action="store_true", help="binary DRAT (default: text)")
-    p.add_argument("--time", type=float, metavar="S", help="wall-clock limit in seconds")
-    p.add_argument("--conflicts", type=int, metavar="N", help="conflict limit")
+    p.add_argument("--time", type=_non_negative(float), metavar="S",
+                   help="wall-clock limit in seconds (s UNKNOWN when reached)")
+    p.add_argument("--conflicts", type=_non_negative(int), metavar="N",
+                   help="conflict limit (s UNKNOWN when reached)")
     p.add_argument("--seed", type=_option_type("seed", 0, 2**31 - 1), default=0, metavar="N",
                    help="random seed (default 0)")
     p.add_argument("-q", "--quiet", action="store_true",
