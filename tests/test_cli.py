@@ -204,3 +204,13 @@ def test_signal_prints_unknown(hard_file, sig):
     assert p.returncode == 0, err
     assert s_lines(seen + out) == ["s UNKNOWN"]
     assert waited < 5
+
+
+def test_huge_header_small_file(tmp_path):
+    # The header may claim 2^31 - 2 variables; loading must not create them all.
+    path = tmp_path / "huge.cnf"
+    path.write_text("p cnf 2147483646 2\n1 -7 0\n7 0\n")
+    r = run("sat", str(path), timeout=60)
+    assert r.returncode == 10
+    model = model_of(r.stdout)
+    assert satisfies([[1, -7], [7]], model)

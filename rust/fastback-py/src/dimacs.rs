@@ -229,6 +229,24 @@ pub fn append_cnf(py: Python<'_>, solver: &PySolver, cnf: &PyCnf) -> PyResult<bo
         let clause = c.offsets.partition_point(|&o| o <= i) - 1;
         lits::invalid_literal(&c.lits[i].to_string(), &format!("clause {clause} of the Cnf"))
     })?;
-    solver.reserve(c.num_vars)?;
+    solver.reserve(vars_to_reserve(c))?;
     solver.add_lits_with_offsets(py, &lits, &c.offsets)
 }
+
+/// How many of a formula's header variables to create in the solver.
+///
+/// Models should list every variable the header declares, so unused ones are
+/// reserved too, but only up to [`MAX_UNUSED_RESERVED`] beyond the largest
+/// variable used: a header may claim 2^31 variables for a three-line file, and
+/// the solver spends about 100 bytes per variable.
+fn vars_to_reserve(c: &Cnf) -> u32 {
+    let max_used = c.lits.iter().map(|l| l.unsigned_abs()).max().unwrap_or(0);
+    if c.num_vars.saturating_sub(max_used) <= MAX_UNUSED_RESERVED {
+        c.num_vars
+    } else {
+        max_used
+    }
+}
+
+/// See [`vars_to_reserve`].
+const MAX_UNUSED_RESERVED: u32 = 1 << 20;

@@ -216,9 +216,11 @@ impl PySolver {
         self.reserve(n)
     }
 
-    /// Adds every clause of a `Cnf` (and reserves its `num_vars`), with the
-    /// GIL released and no Python object per clause: the fast way to load a
-    /// file. Returns False when the formula is now known unsatisfiable.
+    /// Adds every clause of a `Cnf` and reserves its header variables (unless
+    /// the header declares more than 2^20 variables beyond the largest one
+    /// used), with the GIL released and no Python object per clause: the fast
+    /// way to load a file. Returns False when the formula is now known
+    /// unsatisfiable. Cost: O(size).
     fn append_cnf(&self, py: Python<'_>, cnf: &Bound<'_, crate::dimacs::PyCnf>) -> PyResult<bool> {
         crate::dimacs::append_cnf(py, self, cnf.get())
     }
