@@ -72,10 +72,17 @@ impl Solver {
         // Variables of the learned clause keep mark 1 (the UIP's was cleared).
         self.seen[uip.var().index()] = 1;
 
-        self.bump_analyzed();
+        // Bumped: the variables met in the resolution (before minimisation adds
+        // the ones it visits) and the reason-side ones added after it.
+        let conflict_side = self.analyzed.len();
         if self.opts.minimize != 0 {
             self.minimize_learned();
         }
+        let after_minimize = self.analyzed.len();
+        if self.opts.bumpreasons != 0 {
+            self.add_reason_side_literals();
+        }
+        self.bump_analyzed(conflict_side, after_minimize);
         for &v in &self.analyzed {
             self.seen[v.index()] = 0;
         }
@@ -175,19 +182,57 @@ impl Solver {
         self.db.set_used(c, used);
     }
 
+    /// Adds the variables of the reasons of the learned clause's literals to
+    /// the bumped set (Kissat's `bumpreasons`): they took part in the conflict
+    /// one step removed, and bumping them focuses the search on the
+    /// conflict's neighbourhood. Bounded to avoid flooding on long clauses.
+    /// Marks them 1 in `seen` and lists them in `analyzed` (cleared by the caller).
+    fn add_reason_side_literals(&mut self) {
+        let limit = 10 * self.learnt.len();
+        let start = self.analyzed.len();
+        for i in 1..self.learnt.len() {
+            let v = self.learnt[i].var();
+            let reason_lits: &[Lit] = match self.reason[v.index()] {
+                Reason::None => continue,
+                Reason::Binary(o) => {
+                    self.tmp_one[0] = o;
+                    &self.tmp_one[..]
+                }
+                Reason::Long(c) => &self.db.lits(c)[1..],
+            };
+            for &q in reason_lits {
+                let u = q.var().index();
+                if self.seen[u] == 0 && self.level[u] > 0 {
+                    self.seen[u] = 1;
+                    self.analyzed.push(q.var());
+                }
+            }
+            if self.analyzed.len() - start > limit {
+                // Too many: undo (the clause is long and the reasons are wide).
+                for k in start..self.analyzed.len() {
+                    let u = self.analyzed[k];
+                    self.seen[u.index()] = 0;
+                }
+                self.analyzed.truncate(start);
+                return;
+            }
+        }
+    }
+
     /// Bumps every variable seen in this analysis: VMTF in focused mode
     /// (in old stamp order, so their relative order survives), EVSIDS in stable mode.
-    fn bump_analyzed(&mut self) {
+    fn bump_analyzed(&mut self, conflict_side: usize, after_minimize: usize) {
+        let mut vars = std::mem::take(&mut self.tmp_vars);
+        vars.clear();
+        vars.extend_from_slice(&self.analyzed[..conflict_side]);
+        vars.extend_from_slice(&self.analyzed[after_minimize..]);
         if self.stable {
-            for i in 0..self.analyzed.len() {
-                let v = self.analyzed[i];
+            for &v in &vars {
                 self.heap.bump(v);
             }
             self.heap.decay(0.95);
+            self.tmp_vars = vars;
         } else {
-            let mut vars = std::mem::take(&mut self.tmp_vars);
-            vars.clear();
-            vars.extend_from_slice(&self.analyzed);
             vars.sort_unstable_by_key(|v| self.vmtf.stamp[v.index()]);
             for &v in &vars {
                 let unassigned = self.vals[v.pos().index()] == super::types::LBool::Undef;

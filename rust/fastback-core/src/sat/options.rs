@@ -88,6 +88,7 @@ options! {
     tier2: 6, 1, 1000, "learned clauses with LBD up to this are kept while used recently";
     reduceint: 300, 10, 1_000_000, "base conflict interval between learned clause reductions";
     reducefraction: 75, 10, 100, "percentage of unused tier-3 learned clauses deleted by a reduction";
+    bumpreasons: 1, 0, 1, "also bump the variables in the reasons of the learned clause's literals";
     minimize: 1, 0, 1, "recursive minimisation of learned clauses";
     target: 1, 0, 2, "target phases (0 = off, 1 = stable mode only, 2 = always)";
     rephase: 1, 0, 1, "periodically reset saved phases (original, walk, best, inverted)";
