@@ -419,23 +419,8 @@ impl PySolver {
         let mut g = self.lock()?;
         let st = g.call("stats", |s| s.stats())?;
         let d = PyDict::new(py);
-        // Every field of `Stats`, read from its derived `Debug` form
-        // (`Stats { solves: 1, ..., time_secs: 0.5 }`) so that a counter the
-        // core adds shows up here, in `accum_stats()` and in `--stats` with no
-        // binding change. Integers stay ints; anything else becomes a float.
-        let text = format!("{st:?}");
-        let body = text
-            .find('{')
-            .and_then(|i| text.rfind('}').map(|j| &text[i + 1..j]))
-            .unwrap_or("");
-        for field in body.split(',') {
-            let Some((name, value)) = field.split_once(':') else { continue };
-            let (name, value) = (name.trim(), value.trim());
-            if let Ok(v) = value.parse::<u64>() {
-                d.set_item(name, v)?;
-            } else if let Ok(v) = value.parse::<f64>() {
-                d.set_item(name, v)?;
-            }
+        for (name, value) in st.counters() {
+            d.set_item(name, value)?;
         }
         d.set_item("time_secs", st.time_secs)?;
         Ok(d)

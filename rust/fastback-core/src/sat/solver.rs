@@ -40,27 +40,51 @@ pub enum SolveResult {
 /// Polled about every 10 ms during search; returning `true` stops the solve with `Unknown`.
 pub type TerminateFn = Box<dyn FnMut() -> bool + Send>;
 
-/// Cumulative statistics over all solve calls.
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
-    pub solves: u64,
-    pub conflicts: u64,
-    pub decisions: u64,
-    pub propagations: u64,
-    pub restarts: u64,
-    pub learned: u64,
-    pub learned_literals: u64,
-    pub minimized_literals: u64,
-    pub reductions: u64,
-    pub mode_switches: u64,
-    pub rephases: u64,
-    pub walks: u64,
-    pub simplifications: u64,
-    pub eliminated_vars: u64,
-    pub subsumed: u64,
-    pub strengthened: u64,
-    pub vivified: u64,
-    pub time_secs: f64,
+/// Declares `Stats` once: its counters and the list [`Stats::fields`] that
+/// the Python binding and the CLI's `--stats` are generated from.
+macro_rules! stats {
+    ($( $(#[$doc:meta])* $name:ident ),* $(,)?) => {
+        /// Cumulative statistics over all solve calls.
+        #[derive(Clone, Debug, Default)]
+        pub struct Stats {
+            $( $(#[$doc])* pub $name: u64, )*
+            /// Wall time spent in `solve`, in seconds.
+            pub time_secs: f64,
+        }
+
+        impl Stats {
+            /// Every integer counter with its name, in declaration order
+            /// (`time_secs` is separate because it is not a count).
+            pub fn counters(&self) -> Vec<(&'static str, u64)> {
+                vec![ $( (stringify!($name), self.$name), )* ]
+            }
+        }
+    };
+}
+
+stats! {
+    /// Calls of `solve`.
+    solves,
+    conflicts,
+    decisions,
+    /// Literals assigned by propagation, decisions and units (trail pushes).
+    propagations,
+    restarts,
+    learned,
+    learned_literals,
+    /// Literals removed from learned clauses by recursive minimisation.
+    minimized_literals,
+    reductions,
+    mode_switches,
+    rephases,
+    /// ProbSAT walks run for rephasing.
+    walks,
+    simplifications,
+    eliminated_vars,
+    subsumed,
+    strengthened,
+    /// Learned clauses shortened by vivification.
+    vivified,
 }
 
 /// Why a variable is assigned.
