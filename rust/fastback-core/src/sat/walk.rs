@@ -96,7 +96,12 @@ impl Solver {
         let effort = (self.stats.propagations / 5).clamp(5_000_000, 100_000_000) as u64;
         let mut ticks = 0u64;
         let mut weights: Vec<f64> = Vec::new();
+        let mut flips = 0u64;
         while !broken.is_empty() && ticks < effort {
+            flips += 1;
+            if flips % 1024 == 0 && self.should_stop() {
+                break;
+            }
             let c = broken[(self.random() % broken.len() as u64) as usize] as usize;
             let (a, b) = (starts[c] as usize, starts[c + 1] as usize);
             weights.clear();

@@ -28,8 +28,8 @@ impl Solver {
         let mut steps = 0u64;
         let mut resolvents: Vec<Vec<Lit>> = Vec::new();
         let mut marks: Vec<u8> = vec![0; self.vals.len()];
-        for v in candidates {
-            if steps > STEP_BUDGET || !units.is_empty() {
+        for (i, v) in candidates.into_iter().enumerate() {
+            if steps > STEP_BUDGET || !units.is_empty() || (i % 256 == 0 && self.should_stop()) {
                 break;
             }
             let (p, q) = (v.pos(), v.neg());

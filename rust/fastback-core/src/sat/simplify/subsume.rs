@@ -22,8 +22,8 @@ impl Solver {
         let mut steps = 0u64;
         let mut c_lits: Vec<Lit> = Vec::new();
         let mut buf: Vec<Lit> = Vec::new();
-        for c in order {
-            if steps > STEP_BUDGET {
+        for (i, c) in order.into_iter().enumerate() {
+            if steps > STEP_BUDGET || (i % 1024 == 0 && self.should_stop()) {
                 break;
             }
             if self.db.garbage(c) {
