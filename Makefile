@@ -23,11 +23,13 @@ venv: $(PY)
 build: $(PY)
 	$(VENV)/bin/maturin develop --release --quiet
 
+# The CLI exits 10 for SAT and 20 for UNSAT (competition convention): anything
+# else means the demo failed.
 demo: build
-	@echo "== fastback sat examples/php-5-4.cnf (pigeonhole: 5 pigeons, 4 holes)"
-	-$(VENV)/bin/fastback sat examples/php-5-4.cnf --stats
-	@echo "== fastback sat examples/queens-8.cnf (8 queens)"
-	-$(VENV)/bin/fastback sat examples/queens-8.cnf
+	@echo "== fastback sat examples/php-5-4.cnf --stats   (pigeonhole: 5 pigeons, 4 holes)"
+	@$(VENV)/bin/fastback sat examples/php-5-4.cnf --stats; test $$? -eq 20
+	@echo "== fastback sat examples/queens-8.cnf   (8 queens)"
+	@$(VENV)/bin/fastback sat examples/queens-8.cnf; test $$? -eq 10
 
 # The test tools (pyproject's `dev` extra), installed once per venv: the stamp
 # file records that they are there, so `make test` does not re-resolve them.
@@ -39,8 +41,9 @@ $(DEV_STAMP): $(PY)
 
 dev-deps: $(DEV_STAMP)
 
+# Rust tests in the test profile (optimised, with debug assertions and overflow checks).
 cargo-test:
-	cargo test --release -p fastback-core
+	cargo test -p fastback-core
 
 # The Python suite against the built extension (tests/: API, differential
 # against PySAT's CaDiCaL, DIMACS, CLI).

@@ -63,10 +63,10 @@ fn solver_for(opts_kind: u8) -> Solver {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 5000, .. ProptestConfig::default() })]
 
     #[test]
-    fn agrees_with_brute_force((nv, clauses) in formula(10, 60), kind in 0u8..2) {
+    fn agrees_with_brute_force((nv, clauses) in formula(12, 80), kind in 0u8..2) {
         let mut s = solver_for(kind);
         for c in &clauses {
             let lits: Vec<Lit> = c.iter().map(|&d| lit(d)).collect();
