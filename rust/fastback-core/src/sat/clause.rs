@@ -199,6 +199,11 @@ impl ClauseDb {
         moved
     }
 
+    /// Words in the arena, live and wasted.
+    pub fn words(&self) -> usize {
+        self.data.len()
+    }
+
     pub fn memory_bytes(&self) -> usize {
         self.data.capacity() * 4
     }

@@ -144,7 +144,7 @@ impl Solver {
         }
     }
 
-    #[allow(dead_code)]
+    /// Whether long clause `c` is the reason of its first literal's assignment.
     pub(super) fn is_reason(&self, c: ClauseRef) -> bool {
         let l = self.db.lits(c)[0];
         self.vals[l.index()] == LBool::True

@@ -10,12 +10,15 @@
 //! up by the tens of thousands and propagation drowns in their watches. Reductions become rarer as the search
 //! goes on (interval `reduceint * sqrt(k)`), as in Kissat.
 //!
-//! Reductions run at decision level 0, so no learned clause is the reason of
-//! an assignment that conflict analysis could visit: level-0 assignments are
-//! never analysed. That is also where clauses satisfied at level 0 are
-//! removed and false literals dropped, and the arena is compacted with the
-//! watch lists rebuilt from scratch (their invariant holds trivially: at level
-//! 0 after clean-up no literal of a remaining clause is assigned).
+//! Reductions run at any decision level, so they do not cost stable mode its
+//! long runs towards a model: clauses that are the reason of an assignment
+//! are kept, the deleted ones are marked garbage and their watches swept from
+//! the watch lists. Memory is reclaimed later, at a restart to level 0, when
+//! the garbage exceeds half the arena or new level-0 units appeared: there
+//! clauses satisfied at level 0 are removed, false literals dropped, and the
+//! arena compacted with the watch lists rebuilt from scratch (their invariant
+//! holds trivially: at level 0 after clean-up no literal of a remaining
+//! clause is assigned, and no clause is a reason of a level > 0 assignment).
 //!
 //! Proof: new level-0 units are logged as unit lemmas before the clauses
 //! that implied them can be deleted; a shortened clause is logged as an
@@ -30,9 +33,8 @@ impl Solver {
         self.stats.conflicts >= self.next_reduce
     }
 
-    /// Reduces the learned clause database (at level 0).
+    /// Reduces the learned clause database (at any level).
     pub(super) fn reduce(&mut self) {
-        debug_assert_eq!(self.decision_level(), 0);
         self.stats.reductions += 1;
         let k = self.stats.reductions as f64;
         self.next_reduce = self.stats.conflicts + (self.opts.reduceint as f64 * (k + 1.0).sqrt()) as u64;
@@ -47,7 +49,7 @@ impl Solver {
             if used > 0 {
                 self.db.set_used(c, used - 1);
             }
-            if used > 0 || self.db.len(c) == 2 {
+            if used > 0 || self.db.len(c) == 2 || self.is_reason(c) {
                 continue;
             }
             candidates.push(c);
@@ -59,7 +61,18 @@ impl Solver {
             self.db.mark_garbage(c);
         }
         self.learned_refs = refs;
-        self.clean_level0_and_collect();
+        if n_delete > 0 {
+            self.learned_refs.retain(|&c| !self.db.garbage(c));
+            let db = &self.db;
+            for ws in self.watches.iter_mut() {
+                ws.retain(|w| w.is_binary() || !db.garbage(w.cref()));
+            }
+        }
+    }
+
+    /// Whether a level-0 clean-up and arena compaction is worth it now.
+    pub(super) fn collect_due(&self) -> bool {
+        self.db.wasted * 2 > self.db.words() || self.trail.len() > self.units_at_last_simplify
     }
 
     /// Logs level-0 units that the proof has not seen as lemmas yet, and

@@ -776,12 +776,12 @@ impl Solver {
                 if self.simplify_due() && !self.simplify() {
                     return SolveResult::Unsat;
                 }
-                if self.reduce_due() {
-                    self.reduce();
+                if self.collect_due() {
+                    self.clean_level0_and_collect();
                 }
-            } else if self.reduce_due() {
-                self.backtrack(0);
-                continue;
+            }
+            if self.reduce_due() {
+                self.reduce();
             }
             if self.rephase_due() {
                 self.rephase();
