@@ -40,6 +40,7 @@ fn solve_with_proof(nv: u32, clauses: &[Vec<i32>], binary: bool, opts: Options) 
 fn aggressive() -> Options {
     let mut o = Options::default();
     o.set("reduceint", 10).unwrap();
+    o.set("eliminit", 0).unwrap();
     o.set("elimint", 50).unwrap();
     o.set("rephaseint", 10).unwrap();
     o.set("modeinit", 10).unwrap();

@@ -49,6 +49,7 @@ fn formula(max_vars: u32, max_clauses: usize) -> impl Strategy<Value = (u32, Vec
 fn aggressive() -> Options {
     let mut o = Options::default();
     o.set("reduceint", 10).unwrap();
+    o.set("eliminit", 0).unwrap();
     o.set("elimint", 100).unwrap();
     o.set("rephaseint", 10).unwrap();
     o.set("modeinit", 10).unwrap();

@@ -50,7 +50,7 @@ impl Solver {
         self.next_mode_switch = self.mode_phase_len;
         self.next_reduce = self.opts.reduceint as u64;
         self.next_rephase = self.opts.rephaseint as u64;
-        self.next_simplify = 0;
+        self.next_simplify = self.opts.eliminit as u64;
     }
 
     pub(super) fn mode_switch_due(&self) -> bool {

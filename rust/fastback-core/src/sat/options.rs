@@ -95,7 +95,9 @@ options! {
     walk: 1, 0, 1, "rephase with ProbSAT local search phases (walk) in the rephase cycle";
     rephaseint: 1000, 10, 1_000_000, "base conflict interval between rephasing";
     simplify: 1, 0, 1, "inprocessing: subsumption and bounded variable elimination";
+    probe: 1, 0, 1, "failed-literal probing of binary-implication roots during inprocessing";
     vivify: 1, 0, 1, "vivify tier-2 learned clauses during inprocessing";
+    eliminit: 0, 0, 1_000_000, "conflicts before the first inprocessing round (0 = before the first decision)";
     elimint: 2000, 10, 1_000_000, "base conflict interval between inprocessing rounds";
     elimbound: 16, 0, 1024, "maximum clause growth allowed when eliminating a variable";
     elimclslim: 100, 5, 10_000, "do not eliminate variables with resolvents longer than this";

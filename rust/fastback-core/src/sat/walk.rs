@@ -93,7 +93,7 @@ impl Solver {
 
         let mut best = broken.len();
         let mut best_value = value.clone();
-        let effort = (self.stats.propagations / 5).clamp(5_000_000, 100_000_000) as u64;
+        let effort = (self.stats.propagations / 2).clamp(10_000_000, 200_000_000) as u64;
         let mut ticks = 0u64;
         let mut weights: Vec<f64> = Vec::new();
         let mut flips = 0u64;
