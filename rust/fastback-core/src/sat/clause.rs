@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! word 0: size (number of literals)
-//! word 1: bit 0 learned | bit 1 garbage | bits 2-3 used | bits 8-31 glue (LBD)
+//! word 1: bit 0 learned | bit 1 garbage | bits 2-3 used | bit 4 new (not yet
+//!         tried as a subsumer) | bits 8-31 glue (LBD)
 //! word 2: where propagation last found a replacement watch (Gent's saved
 //!         position: resuming the scan there makes long clauses cheap)
 //! ```
@@ -28,6 +29,7 @@ const LEARNED: u32 = 1;
 const GARBAGE: u32 = 2;
 const USED_SHIFT: u32 = 2;
 const USED_MASK: u32 = 3 << USED_SHIFT;
+const NEW: u32 = 1 << 4;
 const GLUE_SHIFT: u32 = 8;
 const MAX_GLUE: u32 = (1 << 24) - 1;
 
@@ -45,7 +47,8 @@ impl ClauseDb {
         let cref = ClauseRef(self.data.len() as u32);
         assert!(self.data.len() + lits.len() + HEADER < (1usize << 31), "clause arena exceeds 8 GiB");
         self.data.push(lits.len() as u32);
-        let flags = (learned as u32) | (glue.min(MAX_GLUE) << GLUE_SHIFT);
+        let new = if learned { 0 } else { NEW };
+        let flags = (learned as u32) | new | (glue.min(MAX_GLUE) << GLUE_SHIFT);
         self.data.push(flags);
         self.data.push(2);
         // Safety-free conversion: Lit is repr(transparent) over u32.
@@ -125,6 +128,21 @@ impl ClauseDb {
         let f = self.flags_mut(c);
         *f = (*f & !USED_MASK) | ((used.min(3)) << USED_SHIFT);
     }
+    /// Whether an irredundant clause was added or changed since it was last
+    /// tried as a subsumer (subsumption only needs to try those).
+    #[inline]
+    pub fn is_new(&self, c: ClauseRef) -> bool {
+        self.flags(c) & NEW != 0
+    }
+    pub fn set_new(&mut self, c: ClauseRef, new: bool) {
+        let f = self.flags_mut(c);
+        if new {
+            *f |= NEW;
+        } else {
+            *f &= !NEW;
+        }
+    }
+
     /// Marks a clause deleted; its words are reclaimed by the next `collect`.
     pub fn mark_garbage(&mut self, c: ClauseRef) {
         if self.garbage(c) {

@@ -117,6 +117,9 @@ impl Solver {
                 let lits = self.db.lits_mut(c);
                 lits[..buf.len()].copy_from_slice(&buf);
                 self.db.shrink(c, buf.len());
+                if !self.db.learned(c) {
+                    self.db.set_new(c, true);
+                }
             }
         }
         self.collect_garbage();

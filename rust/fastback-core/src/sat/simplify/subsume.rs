@@ -13,7 +13,7 @@ impl Solver {
     pub(super) fn subsume_round(&mut self, occs: &mut [Vec<ClauseRef>], units: &mut Vec<Lit>) {
         let mut order: Vec<ClauseRef> = Vec::new();
         for c in self.db.refs() {
-            if !self.db.garbage(c) && !self.db.learned(c) && self.db.len(c) <= MAX_SUBSUMER_LEN {
+            if !self.db.garbage(c) && !self.db.learned(c) && self.db.is_new(c) && self.db.len(c) <= MAX_SUBSUMER_LEN {
                 order.push(c);
             }
         }
@@ -29,6 +29,7 @@ impl Solver {
             if self.db.garbage(c) {
                 continue;
             }
+            self.db.set_new(c, false);
             c_lits.clear();
             c_lits.extend_from_slice(self.db.lits(c));
             // The literal with the fewest occurrences (of either polarity) bounds the candidates.
@@ -95,6 +96,7 @@ impl Solver {
                                 let lits = self.db.lits_mut(d);
                                 lits[..buf.len()].copy_from_slice(&buf);
                                 self.db.shrink(d, buf.len());
+                                self.db.set_new(d, true);
                             }
                         }
                         _ => {}
