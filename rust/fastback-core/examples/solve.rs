@@ -1,28 +1,21 @@
 //! Developer driver: `cargo run --release --example solve -- FILE.cnf`.
-//! Solves one DIMACS file, checks the model against every clause, prints stats.
-use fastback_core::sat::{Lit, Options, SolveResult, Solver};
+//! Solves one DIMACS file with `--option=value` settings, checks the model
+//! against every clause, prints one line of statistics. For tuning runs
+//! without Python start-up; `fastback sat` is the user-facing command.
+use fastback_core::sat::{dimacs, Lit, Options, SolveResult, Solver};
 use std::time::Instant;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: solve FILE.cnf");
-    let text = std::fs::read_to_string(&path).expect("read");
     let t0 = Instant::now();
-    let mut clauses: Vec<Vec<i32>> = Vec::new();
-    let mut cur = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('c') || line.starts_with('p') || line.starts_with('%') {
-            continue;
+    let cnf = match dimacs::read_path(std::path::Path::new(&path)) {
+        Ok(cnf) => cnf,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
         }
-        for tok in line.split_whitespace() {
-            let x: i32 = tok.parse().unwrap();
-            if x == 0 {
-                clauses.push(std::mem::take(&mut cur));
-            } else {
-                cur.push(x);
-            }
-        }
-    }
+    };
+    let clauses: Vec<Vec<i32>> = cnf.clauses().map(|c| c.to_vec()).collect();
     let mut opts = Options::default();
     for a in std::env::args().skip(2) {
         let (k, v) = a.trim_start_matches("--").split_once('=').expect("--name=value");
