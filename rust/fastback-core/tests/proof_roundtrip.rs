@@ -7,23 +7,10 @@
 use fastback_core::sat::check::{check_drat, ProofFormat};
 use fastback_core::sat::{Lit, Options, SolveResult, Solver};
 use proptest::prelude::*;
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-impl Write for Shared {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use fastback_core::sat::proof::MemorySink;
 
 fn solve_with_proof(nv: u32, clauses: &[Vec<i32>], binary: bool, opts: Options) -> (SolveResult, Vec<u8>) {
-    let buf = Shared::default();
+    let buf = MemorySink::new();
     let mut s = Solver::with_options(opts);
     s.set_proof(Box::new(buf.clone()), binary).unwrap();
     s.reserve_vars(nv);
@@ -33,7 +20,7 @@ fn solve_with_proof(nv: u32, clauses: &[Vec<i32>], binary: bool, opts: Options) 
     }
     let r = s.solve(&[]);
     s.flush_proof().unwrap();
-    let bytes = buf.0.lock().unwrap().clone();
+    let bytes = buf.contents();
     (r, bytes)
 }
 

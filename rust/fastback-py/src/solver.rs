@@ -22,11 +22,12 @@
 
 use crate::guard::{catch_panic, guarded, internal_error, os_error};
 use crate::lits::{self, FlatClauses};
+use fastback_core::sat::proof::MemorySink;
 use fastback_core::sat::{Lit, Options, SolveResult, Solver};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use std::io::{self, Write};
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::{Duration, Instant};
@@ -35,24 +36,10 @@ use std::time::{Duration, Instant};
 /// polling every ~10 ms, Ctrl-C stops a solve within about 60 ms.
 const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
 
-/// A `Write` into shared memory, for in-memory proofs.
-#[derive(Clone, Default)]
-struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuffer {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 enum ProofSink {
     None,
     File(String),
-    Memory(SharedBuffer),
+    Memory(MemorySink),
 }
 
 enum State {
@@ -376,7 +363,7 @@ impl PySolver {
                 (Box::new(f), ProofSink::File(p.to_string()))
             }
             None => {
-                let buf = SharedBuffer::default();
+                let buf = MemorySink::new();
                 (Box::new(buf.clone()), ProofSink::Memory(buf))
             }
         };
@@ -409,8 +396,7 @@ impl PySolver {
         };
         g.call("flush_proof", |s| s.flush_proof())?
             .map_err(|e| os_error("cannot write proof", "<memory>", &e))?;
-        let data = buf.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(PyBytes::new(py, &data))
+        Ok(PyBytes::new(py, &buf.contents()))
     }
 
     /// Cumulative statistics over all solves, as a dict of ints (and

@@ -12,6 +12,7 @@
 
 use super::types::Lit;
 use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 
 pub struct ProofWriter {
     out: io::BufWriter<Box<dyn Write + Send>>,
@@ -95,38 +96,52 @@ fn itoa_buf(x: i32) -> Vec<u8> {
     x.to_string().into_bytes()
 }
 
+/// An in-memory proof destination that stays readable while the solver owns
+/// the writer: clones share one buffer. Used for `with_proof=True` in Python
+/// and by tests that hand the proof to the checker.
+#[derive(Clone, Default)]
+pub struct MemorySink(Arc<Mutex<Vec<u8>>>);
+
+impl MemorySink {
+    pub fn new() -> MemorySink {
+        MemorySink::default()
+    }
+
+    /// A copy of everything written so far.
+    pub fn contents(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Write for MemorySink {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Shared(Arc<Mutex<Vec<u8>>>);
-    impl Write for Shared {
-        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
 
     #[test]
     fn text_and_binary_encoding() {
         let lits: Vec<Lit> = [1, -2, 100].iter().map(|&d| Lit::from_dimacs(d).unwrap()).collect();
-        let s = Shared::default();
+        let s = MemorySink::new();
         let mut w = ProofWriter::new(Box::new(s.clone()), false);
         w.add(&lits);
         w.delete(&lits[..1]);
         w.flush().unwrap();
-        assert_eq!(String::from_utf8(s.0.lock().unwrap().clone()).unwrap(), "1 -2 100 0\nd 1 0\n");
+        assert_eq!(String::from_utf8(s.contents()).unwrap(), "1 -2 100 0\nd 1 0\n");
 
-        let s = Shared::default();
+        let s = MemorySink::new();
         let mut w = ProofWriter::new(Box::new(s.clone()), true);
         w.add(&lits);
         w.flush().unwrap();
         // 1 -> 2, -2 -> 5, 100 -> 200 = 0xc8 -> [0xc8, 0x01]
-        assert_eq!(*s.0.lock().unwrap(), vec![b'a', 2, 5, 0xc8, 0x01, 0]);
+        assert_eq!(s.contents(), vec![b'a', 2, 5, 0xc8, 0x01, 0]);
     }
 }
