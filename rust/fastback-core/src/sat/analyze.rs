@@ -292,8 +292,7 @@ impl Solver {
                 }
                 Reason::None => unreachable!(),
             };
-            for k in reason_start..lits.len() {
-                let l = lits[k];
+            for &l in &lits[reason_start..] {
                 let v = l.var().index();
                 if self.seen[v] != 0 || self.level[v] == 0 {
                     continue;

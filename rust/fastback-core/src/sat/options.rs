@@ -51,7 +51,7 @@ macro_rules! options {
             pub fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
                 match name {
                     $( stringify!($name) => {
-                        if value < $min || value > $max {
+                        if !($min..=$max).contains(&value) {
                             return Err(format!(
                                 "option '{}' must be in [{}, {}], got {}",
                                 name, $min, $max, value

@@ -33,6 +33,7 @@ impl Var {
     }
     /// The negative literal of this variable.
     #[inline(always)]
+    #[allow(clippy::should_implement_trait)] // a Var is not negated; it has a negative literal
     pub fn neg(self) -> Lit {
         Lit((self.0 << 1) | 1)
     }

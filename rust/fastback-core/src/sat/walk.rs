@@ -88,18 +88,18 @@ impl Solver {
         } else {
             7.4
         };
-        let mut break_weight: Vec<f64> = (0..64).map(|b| cb.powi(-(b as i32))).collect();
+        let mut break_weight: Vec<f64> = (0..64).map(|b: i32| cb.powi(-b)).collect();
         break_weight[0] = 1.0;
 
         let mut best = broken.len();
         let mut best_value = value.clone();
-        let effort = (self.stats.propagations / 2).clamp(10_000_000, 200_000_000) as u64;
+        let effort = (self.stats.propagations / 2).clamp(10_000_000, 200_000_000);
         let mut ticks = 0u64;
         let mut weights: Vec<f64> = Vec::new();
         let mut flips = 0u64;
         while !broken.is_empty() && ticks < effort {
             flips += 1;
-            if flips % 1024 == 0 && self.should_stop() {
+            if flips & 1023 == 0 && self.should_stop() {
                 break;
             }
             let c = broken[(self.random() % broken.len() as u64) as usize] as usize;
