@@ -85,6 +85,8 @@ stats! {
     strengthened,
     /// Learned clauses shortened by vivification.
     vivified,
+    /// Failed literals found by probing (each one's negation became a level-0 unit).
+    failed_literals,
 }
 
 /// Why a variable is assigned.
