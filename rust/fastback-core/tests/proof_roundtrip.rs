@@ -4,6 +4,8 @@
 //! all write to the proof on small formulas. Proofs of SAT formulas must not
 //! verify (the checker is not vacuous).
 
+mod common;
+use common::aggressive;
 use fastback_core::sat::check::{check_drat, ProofFormat};
 use fastback_core::sat::{Lit, Options, SolveResult, Solver};
 use proptest::prelude::*;
@@ -22,16 +24,6 @@ fn solve_with_proof(nv: u32, clauses: &[Vec<i32>], binary: bool, opts: Options) 
     s.flush_proof().unwrap();
     let bytes = buf.contents();
     (r, bytes)
-}
-
-fn aggressive() -> Options {
-    let mut o = Options::default();
-    o.set("reduceint", 10).unwrap();
-    o.set("eliminit", 0).unwrap();
-    o.set("elimint", 50).unwrap();
-    o.set("rephaseint", 10).unwrap();
-    o.set("modeinit", 10).unwrap();
-    o
 }
 
 fn random_3cnf(nv: u32, nc: usize) -> impl Strategy<Value = Vec<Vec<i32>>> {
@@ -60,7 +52,7 @@ proptest! {
 
     #[test]
     fn unsat_proofs_verify(clauses in random_3cnf(12, 70), binary in any::<bool>(), aggressive_opts in any::<bool>()) {
-        let opts = if aggressive_opts { aggressive() } else { Options::default() };
+        let opts = if aggressive_opts { aggressive(50) } else { Options::default() };
         let (r, proof) = solve_with_proof(12, &clauses, binary, opts);
         let refs: Vec<&[i32]> = clauses.iter().map(|c| c.as_slice()).collect();
         let report = check_drat(12, refs, &proof, ProofFormat::Auto).unwrap();
@@ -78,7 +70,7 @@ fn pigeonhole_proofs_verify() {
     for (p, h) in [(5, 4), (6, 5), (7, 6)] {
         let cls = pigeonhole(p, h);
         for binary in [false, true] {
-            for opts in [Options::default(), aggressive()] {
+            for opts in [Options::default(), aggressive(50)] {
                 let (r, proof) = solve_with_proof((p * h) as u32, &cls, binary, opts);
                 assert_eq!(r, SolveResult::Unsat);
                 let refs: Vec<&[i32]> = cls.iter().map(|c| c.as_slice()).collect();

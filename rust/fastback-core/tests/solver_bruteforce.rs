@@ -2,7 +2,9 @@
 //! models (every clause evaluated), failed-assumption cores (re-solved) and
 //! incremental sequences. Proptest shrinks any disagreement to a small case.
 
-use fastback_core::sat::{Lit, Options, SolveResult, Solver};
+mod common;
+use common::aggressive;
+use fastback_core::sat::{Lit, SolveResult, Solver};
 use proptest::prelude::*;
 
 fn lit(d: i32) -> Lit {
@@ -44,22 +46,10 @@ fn formula(max_vars: u32, max_clauses: usize) -> impl Strategy<Value = (u32, Vec
     })
 }
 
-/// Options that make inprocessing, reduction, rephasing and mode switches
-/// happen within a few conflicts, so small formulas exercise them.
-fn aggressive() -> Options {
-    let mut o = Options::default();
-    o.set("reduceint", 10).unwrap();
-    o.set("eliminit", 0).unwrap();
-    o.set("elimint", 100).unwrap();
-    o.set("rephaseint", 10).unwrap();
-    o.set("modeinit", 10).unwrap();
-    o
-}
-
 fn solver_for(opts_kind: u8) -> Solver {
     match opts_kind {
         0 => Solver::new(),
-        _ => Solver::with_options(aggressive()),
+        _ => Solver::with_options(aggressive(100)),
     }
 }
 
