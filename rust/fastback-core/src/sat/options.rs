@@ -95,7 +95,7 @@ options! {
     walk: 1, 0, 1, "rephase with ProbSAT local search phases (walk) in the rephase cycle";
     rephaseint: 1000, 10, 1_000_000, "base conflict interval between rephasing";
     simplify: 1, 0, 1, "inprocessing: subsumption and bounded variable elimination";
-    probe: 1, 0, 1, "failed-literal probing of binary-implication roots during inprocessing";
+    probe: 0, 0, 1, "failed-literal probing during inprocessing (off: wins on assoc_mult_err_3, ~1.45x conflicts on factoring; see simplify/probe.rs)";
     vivify: 1, 0, 1, "vivify tier-2 learned clauses during inprocessing";
     eliminit: 0, 0, 1_000_000, "conflicts before the first inprocessing round (0 = before the first decision)";
     elimint: 2000, 10, 1_000_000, "base conflict interval between inprocessing rounds";

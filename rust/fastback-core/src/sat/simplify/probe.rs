@@ -4,8 +4,23 @@
 //! A literal `l` is *failed* when assigning it and propagating runs into a
 //! conflict: the formula then implies `¬l`. Units found this way are
 //! propagated at once, often fixing more variables and removing clauses the
-//! search would otherwise keep working around. On the benchmark set it finds
-//! most on the bmc and assoc instances (hundreds to thousands of units).
+//! search would otherwise keep working around. With option `probe`, runs in
+//! every inprocessing round after elimination and the propagation of its
+//! units, before vivification (after it, assoc_mult_err_3 and
+//! manthey_DimacsSorter_28_3 took more conflicts).
+//!
+//! Off by default, as measured with `examples/solve --probe=0|1 --seed=S`
+//! on the quick and medium sets of `shared/bench/sat`, 30 s limit: it finds
+//! hundreds to thousands of units on the bmc and assoc instances, and
+//! assoc_mult_err_3 is solved with all 5 seeds tried (2 of 5 without), but
+//! the factoring instances lose: 38bits_10 needs 1.45 times the conflicts
+//! (geometric mean over 18 seeds) and 44bits_11 was solved with 1 of 6
+//! seeds (3 of 6 without). Elsewhere the effect is within seed noise
+//! (p01_lb_05, bmc-ibm-*, op-60) or small (count-5-13: 5% more conflicts,
+//! 5 seeds). On 38bits_10 probing without learning its units (a handful
+//! per round) matches no probing, and with elimination off the loss shrinks
+//! to about 1.1 times: it is those units and the extra elimination they
+//! allow that change the search, not the cost of probing.
 //!
 //! Candidates, as in CaDiCaL: the roots of the binary implication graph,
 //! literals `l` such that `¬l` occurs in a binary clause (so `l` implies
@@ -36,15 +51,17 @@
 //! propagations exceed `PROBE_EFFORT_PERCENT` percent of the mean
 //! propagations per inprocessing round so far (clamped to
 //! [`PROBE_MIN_PROPS`, `PROBE_MAX_PROPS`]), or when the solve's limits or an
-//! interrupt say so. Building the candidate list is O(watch lists) plus a
-//! sort; the marks are O(literals) per round.
+//! interrupt say so; polled every 16 probes. Building the candidate list is
+//! O(watch lists) plus a sort; the marks are O(literals) per round. With
+//! twice that effort and a 100 000 floor, count-5-13 spent 14% of its
+//! propagations probing and p01_lb_05 took more conflicts than without.
 
 use super::super::solver::{Conflict, Reason, Solver};
 use super::super::types::{LBool, Lit, Var};
 
 /// Propagations a round may spend, in percent of the mean propagations per round so far.
-const PROBE_EFFORT_PERCENT: u64 = 10;
-const PROBE_MIN_PROPS: u64 = 100_000;
+const PROBE_EFFORT_PERCENT: u64 = 5;
+const PROBE_MIN_PROPS: u64 = 20_000;
 const PROBE_MAX_PROPS: u64 = 20_000_000;
 
 impl Solver {
