@@ -3,7 +3,7 @@
 use fastback_core::sat::Options;
 
 /// Options that make inprocessing (every `elimint` conflicts, starting at
-/// once), reduction, rephasing and mode switches happen within a few
+/// once, probing included), reduction, rephasing and mode switches happen within a few
 /// conflicts, so that small formulas exercise all of them.
 pub fn aggressive(elimint: i64) -> Options {
     let mut o = Options::default();
@@ -12,5 +12,6 @@ pub fn aggressive(elimint: i64) -> Options {
     o.set("elimint", elimint).unwrap();
     o.set("rephaseint", 10).unwrap();
     o.set("modeinit", 10).unwrap();
+    o.set("probe", 1).unwrap();
     o
 }

@@ -1,8 +1,10 @@
 //! Inprocessing at decision level 0: subsumption, self-subsuming
-//! strengthening, bounded variable elimination (BVE) and vivification of
-//! learned clauses (`vivify.rs`).
+//! strengthening, bounded variable elimination (BVE), failed-literal probing
+//! (`probe.rs`, off by default: the measurements there are mixed) and
+//! vivification of learned clauses (`vivify.rs`).
 //!
-//! Every `elimint * k` conflicts (and once before the first search), the
+//! After `eliminit` conflicts (default 0: before the first decision) and then
+//! every `elimint * k` conflicts, the
 //! solver backs off to level 0 and simplifies the irredundant clauses:
 //!
 //! - **Subsumption.** A clause C subsumes D when C ⊆ D; D is deleted. When
