@@ -393,6 +393,26 @@ impl Solver {
         self.level_stamp.resize(n + 2, 0);
     }
 
+    /// Ensures the variables of `lits` exist.
+    fn reserve_vars_for(&mut self, lits: &[Lit]) {
+        if let Some(max) = lits.iter().map(|l| l.var().0).max() {
+            self.reserve_vars(max + 1);
+        }
+    }
+
+    /// Prepares literals coming in through the API (a clause or assumptions):
+    /// their variables exist, the solver is at level 0, and any of them that
+    /// elimination removed is restored.
+    fn admit_lits(&mut self, lits: &[Lit]) {
+        self.reserve_vars_for(lits);
+        self.backtrack(0);
+        for &l in lits {
+            if self.eliminated[l.var().index()] {
+                self.restore_eliminated(l.var());
+            }
+        }
+    }
+
     /// Adds a clause. Duplicate literals and tautologies are allowed. Returns
     /// `false` when the formula is now known to be unsatisfiable.
     ///
@@ -403,15 +423,7 @@ impl Solver {
         if self.unsat {
             return false;
         }
-        if let Some(max) = lits.iter().map(|l| l.var().0).max() {
-            self.reserve_vars(max + 1);
-        }
-        self.backtrack(0);
-        for &l in lits {
-            if self.eliminated[l.var().index()] {
-                self.restore_eliminated(l.var());
-            }
-        }
+        self.admit_lits(lits);
         if self.unsat {
             return false;
         }
@@ -479,15 +491,7 @@ impl Solver {
         self.propagation_limit =
             self.propagation_budget.map_or(u64::MAX, |b| self.stats.propagations.saturating_add(b));
         self.last_poll = start;
-        if let Some(max) = assumptions.iter().map(|l| l.var().0).max() {
-            self.reserve_vars(max + 1);
-        }
-        self.backtrack(0);
-        for &l in assumptions {
-            if self.eliminated[l.var().index()] {
-                self.restore_eliminated(l.var());
-            }
-        }
+        self.admit_lits(assumptions);
         self.assumptions = assumptions.to_vec();
         let result = if self.unsat {
             SolveResult::Unsat
@@ -583,9 +587,7 @@ impl Solver {
     /// Sets preferred decision phases: each literal's variable starts with the
     /// literal's polarity, and "original" rephasing returns to it.
     pub fn set_phases(&mut self, lits: &[Lit]) {
-        if let Some(max) = lits.iter().map(|l| l.var().0).max() {
-            self.reserve_vars(max + 1);
-        }
+        self.reserve_vars_for(lits);
         for &l in lits {
             let v = l.var().index();
             self.initial[v] = l.is_positive();
