@@ -10,12 +10,12 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test venv build dev-deps cargo-test pytest stubtest bench-deps bench clean
+.PHONY: demo test venv build dev-deps gnn-deps cargo-test pytest stubtest bench-deps bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet "maturin>=1.5,<2" "numpy>=1.22"
+	$(PIP) install --quiet "maturin>=1.5,<2" "numpy>=1.22" "tqdm>=4.60"
 
 venv: $(PY)
 
@@ -41,21 +41,33 @@ $(DEV_STAMP): $(PY)
 
 dev-deps: $(DEV_STAMP)
 
+# The gnn extra (torch, torch-geometric, safetensors: several GB, the CUDA build
+# of torch from PyPI, which runs on the CPU when there is no GPU), installed once
+# per venv like the test tools. The neural-prior tests need it; make test sets
+# FASTBACK_REQUIRE_GNN so that they fail rather than skip when it is missing.
+GNN_STAMP := $(VENV)/.gnn-deps-installed
+
+$(GNN_STAMP): $(PY)
+	$(PIP) install --quiet "torch>=2.1" "torch-geometric>=2.4" "safetensors>=0.4" "tqdm>=4.60"
+	touch $@
+
+gnn-deps: $(GNN_STAMP)
+
 # Rust tests in the test profile (optimised, with debug assertions and overflow checks).
 cargo-test:
 	cargo test -p fastback-core
 
 # The Python suite against the built extension (tests/: API, differential
 # against PySAT's CaDiCaL, DIMACS, CLI).
-pytest: build dev-deps
-	$(PY) -m pytest -q
+pytest: build dev-deps gnn-deps
+	FASTBACK_REQUIRE_GNN=1 $(PY) -m pytest -q
 
 # The hand-written python/fastback/_core.pyi must match the built module.
 stubtest: build dev-deps
 	$(PY) -m mypy.stubtest fastback._core --allowlist stubtest-allowlist.txt
 
 # From a fresh clone: venv, test tools, Rust tests, release build, pytest, stubtest.
-test: dev-deps cargo-test build pytest stubtest
+test: dev-deps gnn-deps cargo-test build pytest stubtest
 
 # The anchors benches/sat.py compares against: Debian's MiniSat 2.2 and CaDiCaL
 # (apt, as root or through sudo) and PySAT's CaDiCaL 1.9.5 in the venv; GNU time
