@@ -8,6 +8,7 @@
 //! - [`solver`]: the public API (`Solver`), incremental solving under assumptions.
 //! - [`proof`]: the DRAT writer (text and binary).
 //! - [`check`]: an independent DRAT checker; it shares no code with the solver's propagation.
+//! - `phases`: phases and rephasing, and [`Solver::set_phase_priors`] for predicted phases.
 
 pub mod types;
 pub mod dimacs;
@@ -28,5 +29,6 @@ mod vmtf;
 mod walk;
 
 pub use solver::{Solver, SolveResult, Stats, TerminateFn};
+pub use phases::PriorError;
 pub use types::{LBool, Lit, Var};
 pub use options::Options;

@@ -181,6 +181,10 @@ pub struct Solver {
     pub(super) stable: bool,
     pub(super) saved: Vec<bool>,
     pub(super) initial: Vec<bool>,
+    /// Phase fixed by [`Solver::set_phase_priors`] per variable index (`Undef`:
+    /// none). May be longer than `num_vars`: entries beyond it become the
+    /// initial phase of variables created later (see `reserve_vars`).
+    pub(super) phase_prior: Vec<LBool>,
     pub(super) target: Vec<LBool>,
     pub(super) best: Vec<LBool>,
     pub(super) target_assigned: usize,
@@ -267,6 +271,7 @@ impl Solver {
             stable: false,
             saved: Vec::new(),
             initial: Vec::new(),
+            phase_prior: Vec::new(),
             target: Vec::new(),
             best: Vec::new(),
             target_assigned: 0,
@@ -324,6 +329,10 @@ impl Solver {
     }
 
     /// Sets one option by name (range-checked). Errors name the option and its range.
+    ///
+    /// Setting `phase` resets the initial and saved phase of every variable
+    /// without a phase prior (phases from `set_phases` included); variables
+    /// with a prior keep it.
     pub fn set_option(&mut self, name: &str, value: i64) -> Result<(), String> {
         self.opts.set(name, value)?;
         if name == "seed" {
@@ -332,6 +341,9 @@ impl Solver {
         if name == "phase" {
             let p = value != 0;
             for v in 0..self.initial.len() {
+                if self.phase_prior.get(v).is_some_and(|&b| b != LBool::Undef) {
+                    continue;
+                }
                 self.initial[v] = p;
                 self.saved[v] = p;
             }
@@ -367,8 +379,16 @@ impl Solver {
         self.watches.resize_with(2 * n, Vec::new);
         self.seen.resize(n, 0);
         let p = self.opts.phase != 0;
-        self.saved.resize(n, p);
         self.initial.resize(n, p);
+        // Priors given before their variables existed take effect now.
+        for v in old..n.min(self.phase_prior.len()) {
+            match self.phase_prior[v] {
+                LBool::True => self.initial[v] = true,
+                LBool::False => self.initial[v] = false,
+                LBool::Undef => {}
+            }
+        }
+        self.saved.extend_from_slice(&self.initial[old..n]);
         self.target.resize(n, LBool::Undef);
         self.best.resize(n, LBool::Undef);
         self.eliminated.resize(n, false);
@@ -585,7 +605,9 @@ impl Solver {
     }
 
     /// Sets preferred decision phases: each literal's variable starts with the
-    /// literal's polarity, and "original" rephasing returns to it.
+    /// literal's polarity, and "original" rephasing returns to it. Creates the
+    /// variables it mentions. With [`Solver::set_phase_priors`] the later call
+    /// wins for each variable: this one drops the variable's prior.
     pub fn set_phases(&mut self, lits: &[Lit]) {
         self.reserve_vars_for(lits);
         for &l in lits {
@@ -593,6 +615,9 @@ impl Solver {
             self.initial[v] = l.is_positive();
             self.saved[v] = l.is_positive();
             self.target[v] = LBool::Undef;
+            if let Some(p) = self.phase_prior.get_mut(v) {
+                *p = LBool::Undef;
+            }
         }
     }
 
