@@ -8,6 +8,7 @@
 //! - [`solver`]: the public API (`Solver`), incremental solving under assumptions.
 //! - [`proof`]: the DRAT writer (text and binary).
 //! - [`check`]: an independent DRAT checker; it shares no code with the solver's propagation.
+//! - `backbone`: [`Solver::backbone`], the literals true in every model (CadiBack's method).
 //! - `phases`: phases and rephasing, and [`Solver::set_phase_priors`] for predicted phases.
 
 pub mod types;
@@ -16,6 +17,7 @@ pub mod options;
 pub mod proof;
 pub mod check;
 mod analyze;
+mod backbone;
 mod clause;
 mod decide;
 mod heap;
@@ -29,6 +31,7 @@ mod vmtf;
 mod walk;
 
 pub use solver::{Solver, SolveResult, Stats, TerminateFn};
+pub use backbone::{Backbone, BackboneError, BackboneStats, StopReason};
 pub use phases::PriorError;
 pub use types::{LBool, Lit, Var};
 pub use options::Options;

@@ -13,6 +13,17 @@
 //! levels of each call. A variable removed by elimination is brought back
 //! (its clauses restored) as soon as a new clause or an assumption mentions it.
 //!
+//! A call may also carry a *constraint* (CaDiCaL's `constrain`): a clause
+//! that must hold in this call only. It is not added to the clause database;
+//! instead, once the assumptions are placed, one of its literals becomes the
+//! next decision. Its literals are therefore never propagated from it, so
+//! every learned clause is implied by the formula alone and stays valid (and
+//! RUP in the proof) after the call. Invariant: while the decision level is
+//! above the assumption levels, the constraint is satisfied (the first
+//! decision above them satisfies it, or it was satisfied before any was
+//! made), so it only needs checking when the search stands exactly on the
+//! assumption levels. The backbone computation (`backbone.rs`) is its user.
+//!
 //! Contract (CaDiCaL-style): every public method may be called in any state;
 //! `model`/`model_value` answer after `Sat`, `failed_assumptions` after
 //! `Unsat`; any `add_clause` or `solve` invalidates both.
@@ -87,6 +98,13 @@ stats! {
     vivified,
     /// Failed literals found by probing (each one's negation became a level-0 unit).
     failed_literals,
+}
+
+/// Where a call's constraint stands when the search is on the assumption levels.
+enum ConstraintState {
+    Satisfied,
+    Decide(Lit),
+    Falsified,
 }
 
 /// Why a variable is assigned.
@@ -218,16 +236,19 @@ pub struct Solver {
     pub(super) extension: Vec<(Lit, Vec<Lit>)>,
     // Incremental interface.
     pub(super) assumptions: Vec<Lit>,
+    /// The constraint of the current call, meaningful while `constrained`.
+    pub(super) constraint: Vec<Lit>,
+    pub(super) constrained: bool,
     pub(super) failed: Vec<Lit>,
     pub(super) model: Vec<LBool>,
     pub(super) status: Option<SolveResult>,
     pub(super) proof: Option<ProofWriter>,
     // Limits.
-    conflict_budget: Option<u64>,
-    propagation_budget: Option<u64>,
-    time_limit: Option<Duration>,
+    pub(super) conflict_budget: Option<u64>,
+    pub(super) propagation_budget: Option<u64>,
+    pub(super) time_limit: Option<Duration>,
     pub(super) interrupt: Arc<AtomicBool>,
-    terminate: Option<TerminateFn>,
+    pub(super) terminate: Option<TerminateFn>,
     pub(super) deadline: Option<Instant>,
     conflict_limit: u64,
     propagation_limit: u64,
@@ -300,6 +321,8 @@ impl Solver {
             eliminated: Vec::new(),
             extension: Vec::new(),
             assumptions: Vec::new(),
+            constraint: Vec::new(),
+            constrained: false,
             failed: Vec::new(),
             model: Vec::new(),
             status: None,
@@ -502,6 +525,17 @@ impl Solver {
     /// the interrupt flag, the terminate callback and the limits are polled
     /// at least every ~10 ms of search.
     pub fn solve(&mut self, assumptions: &[Lit]) -> SolveResult {
+        self.solve_constrained(assumptions, None)
+    }
+
+    /// As [`Solver::solve`], and with `constraint` (a clause, over any
+    /// variables) required to hold in this call only: `Sat` means a model of
+    /// the formula, the assumptions and the constraint; `Unsat` means there is
+    /// none, and the failed assumptions are those that together with the
+    /// formula falsify the constraint. Nothing of the constraint stays: the
+    /// learned clauses are implied by the formula alone (see the module doc).
+    /// An empty constraint makes the call `Unsat`.
+    pub(super) fn solve_constrained(&mut self, assumptions: &[Lit], constraint: Option<&[Lit]>) -> SolveResult {
         let start = Instant::now();
         self.stats.solves += 1;
         self.invalidate_answers();
@@ -513,6 +547,12 @@ impl Solver {
         self.last_poll = start;
         self.admit_lits(assumptions);
         self.assumptions = assumptions.to_vec();
+        self.constraint.clear();
+        self.constrained = constraint.is_some();
+        if let Some(c) = constraint {
+            self.admit_lits(c);
+            self.constraint.extend_from_slice(c);
+        }
         let result = if self.unsat {
             SolveResult::Unsat
         } else {
@@ -528,6 +568,8 @@ impl Solver {
             SolveResult::Unknown => {}
         }
         self.backtrack(0);
+        self.constrained = false;
+        self.constraint.clear();
         if let Some(p) = self.proof.as_mut() {
             let _ = p.flush();
         }
@@ -802,7 +844,7 @@ impl Solver {
                 self.restart();
             }
             if self.decision_level() == 0 {
-                if self.simplify_due() && !self.simplify() {
+                if self.simplify_due() && !self.simplify_keeping_constraint() {
                     return SolveResult::Unsat;
                 }
                 if self.collect_due() {
@@ -841,6 +883,25 @@ impl Solver {
                     }
                 }
             }
+            // Then, in a constrained call, a decision satisfying the constraint
+            // (only needed on the assumption levels: see the module doc).
+            if next.is_none() && self.constrained && self.decision_level() as usize == self.assumptions.len() {
+                match self.constraint_decision() {
+                    ConstraintState::Satisfied => {}
+                    ConstraintState::Decide(l) => next = Some(l),
+                    ConstraintState::Falsified => {
+                        self.analyze_constraint_failure();
+                        return SolveResult::Unsat;
+                    }
+                }
+            }
+            debug_assert!(
+                !self.constrained
+                    || (self.decision_level() as usize) < self.assumptions.len()
+                    || next.is_some()
+                    || self.constraint.iter().any(|&l| self.value(l) == LBool::True),
+                "the constraint is unsatisfied above the assumption levels"
+            );
             let lit = match next {
                 Some(p) => p,
                 None => match self.decide() {
@@ -864,6 +925,55 @@ impl Solver {
         }
         let pv = p.var().index();
         self.seen[pv] = 1;
+        self.collect_failed_assumptions();
+        self.seen[pv] = 0;
+        // `p` false means its complement is implied; the core is the set of
+        // assumptions (as given) that imply it, together with `p`.
+        self.failed.sort_unstable();
+        self.failed.dedup();
+    }
+
+    /// Where the constraint stands on the assumption levels: satisfied, or
+    /// the literal to decide next (its first unassigned one), or falsified.
+    fn constraint_decision(&self) -> ConstraintState {
+        let mut undecided = None;
+        for &l in &self.constraint {
+            match self.value(l) {
+                LBool::True => return ConstraintState::Satisfied,
+                LBool::Undef if undecided.is_none() => undecided = Some(l),
+                _ => {}
+            }
+        }
+        match undecided {
+            Some(l) => ConstraintState::Decide(l),
+            None => ConstraintState::Falsified,
+        }
+    }
+
+    /// Computes the failed assumptions when every constraint literal is false
+    /// on the assumption levels: the assumptions that implied their negations
+    /// (none when the formula alone does, at level 0).
+    fn analyze_constraint_failure(&mut self) {
+        self.failed.clear();
+        if self.decision_level() == 0 {
+            return;
+        }
+        for i in 0..self.constraint.len() {
+            let v = self.constraint[i].var().index();
+            if self.level[v] > 0 {
+                self.seen[v] = 1;
+            }
+        }
+        // Every marked variable is assigned above level 0, so the walk clears its mark.
+        self.collect_failed_assumptions();
+        self.failed.sort_unstable();
+        self.failed.dedup();
+    }
+
+    /// Walks the trail above level 0 backwards from the variables marked in
+    /// `seen`, through their reasons, and adds the assumptions it reaches to
+    /// `failed`. Clears the mark of every variable it passes.
+    fn collect_failed_assumptions(&mut self) {
         let start = self.trail_lim[0];
         for i in (start..self.trail.len()).rev() {
             let l = self.trail[i];
@@ -893,11 +1003,24 @@ impl Solver {
             }
             self.seen[v] = 0;
         }
-        self.seen[pv] = 0;
-        // `p` false means its complement is implied; the core is the set of
-        // assumptions (as given) that imply it, together with `p`.
-        self.failed.sort_unstable();
-        self.failed.dedup();
+    }
+
+    /// One inprocessing round during which the constraint's variables, like
+    /// the assumptions', cannot be eliminated: elimination freezes the
+    /// variables of `self.assumptions` (`simplify/elim.rs`), so the
+    /// constraint's literals ride along there for the round. No other part of
+    /// inprocessing reads the assumptions.
+    fn simplify_keeping_constraint(&mut self) -> bool {
+        if !self.constrained {
+            return self.simplify();
+        }
+        let placed = self.assumptions.len();
+        let constraint = std::mem::take(&mut self.constraint);
+        self.assumptions.extend_from_slice(&constraint);
+        let ok = self.simplify();
+        self.assumptions.truncate(placed);
+        self.constraint = constraint;
+        ok
     }
 
     fn save_model(&mut self) {
