@@ -24,10 +24,16 @@ million-clause file into a solver never builds a Python list per clause.
 Proofs: ``Solver(with_proof=True)`` keeps a DRAT proof in memory
 (:meth:`Solver.get_proof`), ``Solver(proof="out.drat")`` writes it to a file;
 :func:`check_drat` verifies one with fastback's independent checker.
+
+Beyond PySAT: :func:`backbone` (and :meth:`Solver.backbone`) computes the
+literals true in every model; :meth:`Solver.set_phase_priors` (or
+``Solver(phase_priors=...)``) starts the search from predicted phases, such
+as a neural network's P(variable true).
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import sys
 import time as _time
@@ -58,6 +64,8 @@ __all__ = [
     "write_dimacs",
     "check_drat",
     "solver_options",
+    "backbone",
+    "IncompleteBackboneError",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -66,6 +74,42 @@ Clause = Sequence[int]
 #: PySAT keyword arguments that mean nothing here (fastback is always
 #: incremental) and are accepted so that PySAT code runs unchanged.
 _PYSAT_IGNORED = frozenset({"incr", "name"})
+
+
+class IncompleteBackboneError(TimeoutError):
+    """A backbone computation stopped by a limit or an interrupt request
+    before it was complete.
+
+    What it established is exact: every literal of ``confirmed`` is in the
+    backbone, and the backbone lies within ``confirmed + undecided``.
+    Attributes: ``reason`` (``"time_limit"``, ``"conflict_limit"``,
+    ``"propagation_limit"``, ``"interrupted"`` or ``"terminated"``),
+    ``confirmed`` and ``undecided`` (sorted DIMACS literals; ``undecided`` is
+    ``None`` when satisfiability itself is still unknown) and ``stats`` (as
+    :meth:`Solver.backbone_stats`).
+    """
+
+    _WHY = {
+        "time_limit": "the time limit was reached",
+        "conflict_limit": "the conflict limit was reached",
+        "propagation_limit": "the propagation limit was reached",
+        "interrupted": "interrupt() was called",
+        "terminated": "the search was told to stop",
+    }
+
+    def __init__(self, reason: str, confirmed: List[int], undecided: Optional[List[int]],
+                 stats: Dict[str, Union[int, float]]) -> None:
+        known = ("satisfiability is still unknown" if undecided is None
+                 else f"{len(confirmed)} literals confirmed, {len(undecided)} undecided")
+        super().__init__(f"backbone incomplete: {self._WHY.get(reason, reason)} after "
+                         f"{stats.get('solves', 0)} solve calls; {known}")
+        self.reason = reason
+        self.confirmed = confirmed
+        self.undecided = undecided
+        self.stats = stats
+
+    def __reduce__(self):  # type: ignore[override]
+        return (type(self), (self.reason, self.confirmed, self.undecided, self.stats))
 
 
 def solver_options() -> List[Tuple[str, int, int, int, str]]:
@@ -333,11 +377,16 @@ class Solver:
         binary_proof: binary DRAT instead of text.
         seed: random seed (same seed, same formula, same calls: same run).
         phases: initial preferred phases, as for :meth:`set_phases`.
+        phase_priors: predicted P(variable true), as for
+            :meth:`set_phase_priors`; applied before ``phases``, so explicit
+            phases win where both speak.
+        prior_threshold: the confidence a prior needs, in (0.5, 1].
         **options: solver options by name, ints (see :func:`solver_options`).
 
-    Errors: ``ValueError`` for an unknown option or one out of range, and
-    for bad literals anywhere (the message names the literal and its
-    position); ``OSError`` if the proof file cannot be created.
+    Errors: ``ValueError`` for an unknown option or one out of range, for
+    bad literals anywhere (the message names the literal and its position)
+    and for bad priors or threshold; ``OSError`` if the proof file cannot be
+    created.
 
     A solver holds native memory until :meth:`delete` (or the end of a
     ``with`` block, or garbage collection). Calls on a deleted solver raise
@@ -357,6 +406,8 @@ class Solver:
         binary_proof: bool = False,
         seed: int = 0,
         phases: Optional[Iterable[int]] = None,
+        phase_priors: Any = None,
+        prior_threshold: float = 0.9,
         **options: int,
     ) -> None:
         for key in _PYSAT_IGNORED.intersection(options):
@@ -372,10 +423,13 @@ class Solver:
         self._proof_path = os.fspath(proof) if proof is not None else None
         self._binary_proof = binary_proof
         self._with_proof = with_proof or proof is not None
+        self._backbone_stats: Optional[Dict[str, Union[int, float]]] = None
         if self._proof_path is not None:
             self._solver.set_proof(self._proof_path, binary_proof)
         elif with_proof:
             self._solver.set_proof(None, binary_proof)
+        # An empty prior still checks the threshold, so a bad one is never silent.
+        self.set_phase_priors({} if phase_priors is None else phase_priors, prior_threshold)
         if phases is not None:
             self.set_phases(phases)
         if bootstrap_with is not None:
@@ -438,7 +492,8 @@ class Solver:
         """Adds many clauses at once. ``formula`` is one of:
 
         - a :class:`CNF` (from a file: added straight from Rust, no Python
-          lists), or any object with a ``clauses`` attribute (PySAT's CNF);
+          lists), a ``fastback._core.Cnf`` handle, or any object with a
+          ``clauses`` attribute (PySAT's CNF);
         - an iterable of clauses (each an iterable of ints);
         - a numpy int array: 1-D holds clauses each ended by 0 (DIMACS
           order), 2-D holds one clause per row with 0 as padding (so a row
@@ -455,6 +510,8 @@ class Solver:
             else:
                 s.reserve_vars(formula.nv)
                 res = s.add_clauses(formula.clauses)
+        elif isinstance(formula, _core.Cnf):
+            res = s.append_cnf(formula)
         elif _is_ndarray(formula):
             lits, offsets = _flat_from_ndarray(formula)
             res = s.add_clauses_flat(lits, offsets)
@@ -485,6 +542,89 @@ class Solver:
         """Preferred decision phases: each literal's sign for its variable
         (the solver still overrides them when it learns better)."""
         self._s.set_phases(literals)
+
+    def set_phase_priors(self, probs: Any, threshold: float = 0.9) -> int:
+        """Starts the search from predicted phases: ``probs`` gives
+        P(variable true), as a 1-D numpy array or sequence of floats whose
+        entry ``i`` is variable ``i + 1`` (NaN: no prior), or a dict
+        ``{variable: probability}``.
+
+        A variable with ``p >= threshold`` starts true, one with
+        ``p <= 1 - threshold`` false (compared in float32); others keep
+        their phase. The phase is where the search starts and where its
+        periodic "original" rephasing returns, so a good prediction means
+        few conflicts; the search still leaves it where it learns better.
+        Priors may name variables not added yet: they apply when those
+        appear. Calls add up per variable, the later one winning, and the
+        same holds with :meth:`set_phases`; the ``phase`` option applies
+        only to variables without a prior.
+
+        Returns how many variables got a phase. Errors (nothing changed):
+        ``ValueError`` for a probability outside [0, 1], a threshold outside
+        (0.5, 1], a variable below 1 or an array that is not 1-D;
+        ``TypeError`` for a non-numeric value. Cost: O(len(probs)).
+        """
+        if _is_ndarray(probs):
+            import numpy as np
+
+            if probs.ndim != 1:
+                raise ValueError(f"phase priors must be a 1-D array (entry i for variable i + 1), "
+                                 f"got {probs.ndim}-D")
+            if probs.dtype.kind not in "fiub":
+                raise TypeError(f"phase priors must be numbers, got dtype {probs.dtype}")
+            probs = np.ascontiguousarray(probs, dtype=np.float32).tobytes()
+        return self._s.set_phase_priors(probs, float(threshold))
+
+    # -- backbone ----------------------------------------------------------------
+
+    def backbone(self, *, time_limit: Optional[float] = None,
+                 conflict_limit: Optional[int] = None) -> Optional[List[int]]:
+        """The backbone of the formula added so far (without assumptions):
+        the literals true in every model, sorted by variable, as DIMACS
+        ints; ``None`` when the formula is unsatisfiable.
+
+        ``time_limit`` (seconds) and ``conflict_limit`` bound the whole
+        computation; a computation they (or :meth:`interrupt`) stop raises
+        :class:`IncompleteBackboneError`, which says what was established.
+        Ctrl-C raises ``KeyboardInterrupt``. Counters of the computation:
+        :meth:`backbone_stats`.
+
+        The formula is unchanged afterwards (learned clauses are kept, a
+        proof being logged stays valid), but :meth:`get_status` is ``None``
+        unless the formula is unsatisfiable. Cost: a sequence of solves
+        (CadiBack's method), at most one per variable outside the backbone
+        plus two, usually far fewer; the GIL is released.
+        """
+        if conflict_limit is not None:
+            conflict_limit = operator.index(conflict_limit)  # TypeError for a non-int
+            if conflict_limit < 0:
+                raise ValueError(f"conflict_limit must be a non-negative int, got {conflict_limit}")
+        if time_limit is not None and not time_limit >= 0:
+            raise ValueError(f"time_limit must be a non-negative number of seconds, got {time_limit!r}")
+        s = self._s
+        budgets = (conflict_limit, None, None if time_limit is None else float(time_limit))
+        if budgets != self._applied:
+            self._applied = (-1, -1, -1.0)  # unknown until all three are set
+            s.set_conflict_budget(budgets[0])
+            s.set_propagation_budget(budgets[1])
+            s.set_time_limit(budgets[2])
+            self._applied = budgets
+        outcome, lits, undecided, stats = s.backbone()
+        self._backbone_stats = stats
+        if outcome == "sat":
+            return lits
+        if outcome == "unsat":
+            return None
+        assert lits is not None
+        raise IncompleteBackboneError(outcome, lits, undecided, stats)
+
+    def backbone_stats(self) -> Optional[Dict[str, Union[int, float]]]:
+        """Counters of the last :meth:`backbone` call (``None`` before one):
+        ``solves`` (solver calls), ``candidates`` (literals of the first
+        model), ``fixed`` and ``confirmed_by_unsat`` (how candidates were
+        proved), ``filtered`` (dropped because a model falsified them),
+        ``conflicts`` and ``time_secs``."""
+        return None if self._backbone_stats is None else dict(self._backbone_stats)
 
     # -- solving -------------------------------------------------------------
 
@@ -633,6 +773,27 @@ class Solver:
     def supports_atmost(self) -> bool:
         """``False``: cardinality constraints must be encoded as clauses."""
         return False
+
+
+def backbone(formula: Any, *, time_limit: Optional[float] = None,
+             conflict_limit: Optional[int] = None, seed: Optional[int] = None) -> Optional[List[int]]:
+    """The backbone of ``formula``: the literals true in every model, sorted
+    by variable, as DIMACS ints; ``None`` when it is unsatisfiable.
+
+    ``formula`` is a :class:`CNF`, a ``Cnf`` handle from
+    ``fastback._core.read_dimacs``, a list of clauses, or anything else
+    :meth:`Solver.append_formula` takes. ``time_limit`` (seconds) and
+    ``conflict_limit`` bound the whole computation, ``seed`` is the solver's
+    random seed.
+
+    Errors: :class:`IncompleteBackboneError` (a ``TimeoutError``) when a
+    limit stops it, never a partial answer; ``KeyboardInterrupt`` on Ctrl-C;
+    ``ValueError`` for bad literals or limits. Cost: see
+    :meth:`Solver.backbone`; the GIL is released.
+    """
+    with Solver(seed=0 if seed is None else seed) as s:
+        s.append_formula(formula)
+        return s.backbone(time_limit=time_limit, conflict_limit=conflict_limit)
 
 
 def _is_ndarray(obj: Any) -> bool:

@@ -8,12 +8,13 @@
 //! `interrupt()` and `clear_interrupt()` never take the lock: they only touch
 //! the `Arc<AtomicBool>` the core polls, so they work while a solve runs.
 //!
-//! Ctrl-C. `solve` releases the GIL and installs a terminate callback. The core
-//! polls it about every 10 ms; at most every [`SIGNAL_CHECK_INTERVAL`] it takes
-//! the GIL for a moment and runs `PyErr_CheckSignals`, which runs Python signal
-//! handlers. If one raises (KeyboardInterrupt, or whatever a SIGTERM handler
-//! raises), the error is kept, the callback returns `true` and the solve stops;
-//! the error is raised once `solve` has returned and the GIL is back.
+//! Ctrl-C. `solve` and `backbone` release the GIL and install a terminate
+//! callback ([`PySolver::run_interruptible`]). The core polls it about every
+//! 10 ms; at most every [`SIGNAL_CHECK_INTERVAL`] it takes the GIL for a
+//! moment and runs `PyErr_CheckSignals`, which runs Python signal handlers.
+//! If one raises (KeyboardInterrupt, or whatever a SIGTERM handler raises),
+//! the error is kept, the callback returns `true` and the search stops; the
+//! error is raised once the call has returned and the GIL is back.
 //!
 //! States. A solver is usable until `delete()` (it is then gone: every call
 //! raises `RuntimeError`) or until a core call panics (it is then broken: its
@@ -23,10 +24,10 @@
 use crate::guard::{catch_panic, guarded, internal_error, os_error};
 use crate::lits::{self, FlatClauses};
 use fastback_core::sat::proof::MemorySink;
-use fastback_core::sat::{Lit, Options, SolveResult, Solver};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use fastback_core::sat::{Backbone, BackboneStats, Lit, Options, SolveResult, Solver, Var};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyInt};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
@@ -222,37 +223,7 @@ impl PySolver {
             Some(a) => lits::lits_from(a, "assumptions")?,
             None => Vec::new(),
         };
-        let mut g = self.lock()?;
-        let pending: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
-        let pending_in_callback = pending.clone();
-        let mut last_check = Instant::now();
-        let check_signals = move || -> bool {
-            if last_check.elapsed() < SIGNAL_CHECK_INTERVAL {
-                return false;
-            }
-            last_check = Instant::now();
-            Python::with_gil(|py| match py.check_signals() {
-                Ok(()) => false,
-                Err(e) => {
-                    *pending_in_callback.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                    true
-                }
-            })
-        };
-        g.call("solve", |s| s.set_terminate(Some(Box::new(check_signals))))?;
-        let solver = g.solver()?;
-        let outcome = py.allow_threads(|| catch_panic(|| solver.solve(&assumptions)));
-        let result = match outcome {
-            Ok(r) => r,
-            Err(msg) => {
-                g.state = State::Broken(format!("solve: {msg}"));
-                return Err(internal_error("solve", &msg));
-            }
-        };
-        g.call("solve", |s| s.set_terminate(None))?;
-        if let Some(e) = pending.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            return Err(e);
-        }
+        let result = self.run_interruptible(py, "solve", |s| s.solve(&assumptions))?;
         Ok(match result {
             SolveResult::Sat => Some(true),
             SolveResult::Unsat => Some(false),
@@ -348,6 +319,48 @@ impl PySolver {
         let lits = lits::lits_from(lits, "phases")?;
         let mut g = self.lock()?;
         g.call("set_phases", |s| s.set_phases(&lits))
+    }
+
+    /// Phase priors, P(variable true): `probs` is `bytes` of native float32
+    /// (entry i for variable i + 1), a sequence of floats (same indexing) or
+    /// a dict {variable: probability}. NaN means no prior. A variable with
+    /// p >= threshold starts true, p <= 1 - threshold false. Returns how many
+    /// variables got a phase. `ValueError` for a probability outside [0, 1],
+    /// a threshold outside (0.5, 1] or a bad variable; `TypeError` for a
+    /// non-number. Nothing is changed on error. Cost: O(len(probs)).
+    #[pyo3(signature = (probs, threshold = 0.9))]
+    fn set_phase_priors(&self, probs: &Bound<'_, PyAny>, threshold: f64) -> PyResult<usize> {
+        let priors = priors_from(probs)?;
+        let mut g = self.lock()?;
+        g.call("set_phase_priors", |s| s.set_phase_priors(&priors, threshold as f32))?
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// The backbone of the formula, with the budgets currently set applying
+    /// to the whole computation. Returns `(outcome, lits, undecided, stats)`:
+    /// outcome "sat" (lits: the backbone, sorted by variable), "unsat" (lits
+    /// None), or what stopped it: "conflict_limit", "propagation_limit",
+    /// "time_limit", "interrupted" or "terminated" (lits: the literals
+    /// confirmed so far; undecided: the candidates left, None when
+    /// satisfiability is still unknown). Releases the GIL; Ctrl-C raises
+    /// KeyboardInterrupt as in solve(). Cost: up to one solve per variable
+    /// outside the backbone, usually far fewer.
+    #[allow(clippy::type_complexity)]
+    fn backbone<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(&'static str, Option<Vec<i32>>, Option<Vec<i32>>, Bound<'py, PyDict>)> {
+        let result = self.run_interruptible(py, "backbone", |s| s.backbone())?;
+        Ok(match result {
+            Ok(Backbone::Unsat { stats }) => ("unsat", None, None, backbone_stats(py, &stats)?),
+            Ok(Backbone::Sat { lits, stats }) => ("sat", Some(lits::to_dimacs(&lits)), None, backbone_stats(py, &stats)?),
+            Err(e) => (
+                e.reason.name(),
+                Some(lits::to_dimacs(&e.confirmed)),
+                e.undecided.as_deref().map(lits::to_dimacs),
+                backbone_stats(py, &e.stats)?,
+            ),
+        })
     }
 
     /// Starts DRAT proof logging to the file `path` (truncated), or into
@@ -446,6 +459,49 @@ impl PySolver {
 }
 
 impl PySolver {
+    /// Runs `f` on the solver with the GIL released and Ctrl-C watched (see
+    /// the module doc). A Python error raised by a signal handler meanwhile
+    /// is raised here once `f` has returned; a panic breaks the solver.
+    fn run_interruptible<T: Send>(
+        &self,
+        py: Python<'_>,
+        what: &str,
+        f: impl FnOnce(&mut Solver) -> T + Send,
+    ) -> PyResult<T> {
+        let mut g = self.lock()?;
+        let pending: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
+        let pending_in_callback = pending.clone();
+        let mut last_check = Instant::now();
+        let check_signals = move || -> bool {
+            if last_check.elapsed() < SIGNAL_CHECK_INTERVAL {
+                return false;
+            }
+            last_check = Instant::now();
+            Python::with_gil(|py| match py.check_signals() {
+                Ok(()) => false,
+                Err(e) => {
+                    *pending_in_callback.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    true
+                }
+            })
+        };
+        g.call(what, |s| s.set_terminate(Some(Box::new(check_signals))))?;
+        let solver = g.solver()?;
+        let outcome = py.allow_threads(|| catch_panic(|| f(solver)));
+        let result = match outcome {
+            Ok(r) => r,
+            Err(msg) => {
+                g.state = State::Broken(format!("{what}: {msg}"));
+                return Err(internal_error(what, &msg));
+            }
+        };
+        g.call(what, |s| s.set_terminate(None))?;
+        if let Some(e) = pending.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(e);
+        }
+        Ok(result)
+    }
+
     pub fn reserve(&self, n: u32) -> PyResult<()> {
         if n as i64 > lits::MAX_DIMACS_VAR {
             return Err(PyValueError::new_err(format!(
@@ -509,4 +565,83 @@ pub fn solver_options() -> Vec<(&'static str, i64, i64, i64, &'static str)> {
         .into_iter()
         .map(|o| (o.name, o.default, o.min, o.max, o.description))
         .collect()
+}
+
+/// The counters of a backbone computation as a dict (`time_secs` a float).
+fn backbone_stats<'py>(py: Python<'py>, st: &BackboneStats) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("solves", st.solves)?;
+    d.set_item("candidates", st.candidates)?;
+    d.set_item("fixed", st.fixed)?;
+    d.set_item("confirmed_by_unsat", st.confirmed_by_unsat)?;
+    d.set_item("filtered", st.filtered)?;
+    d.set_item("conflicts", st.conflicts)?;
+    d.set_item("time_secs", st.time_secs)?;
+    Ok(d)
+}
+
+/// Phase priors from Python (see `set_phase_priors`): float32 bytes or a
+/// sequence of floats indexed by variable - 1, or a dict {variable: p}.
+/// Probabilities are checked by the core; here only shapes and variables.
+fn priors_from(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Var, f32)>> {
+    if let Ok(b) = obj.downcast::<PyBytes>() {
+        let bytes = b.as_bytes();
+        if bytes.len() % 4 != 0 {
+            return Err(PyValueError::new_err(format!(
+                "phase priors as bytes must be native float32 values (a multiple of 4 bytes), got {} bytes",
+                bytes.len()
+            )));
+        }
+        check_dense_len(bytes.len() / 4)?;
+        return Ok(bytes
+            .chunks_exact(4)
+            .enumerate()
+            .map(|(i, c)| (Var(i as u32), f32::from_ne_bytes([c[0], c[1], c[2], c[3]])))
+            .collect());
+    }
+    if let Ok(d) = obj.downcast::<PyDict>() {
+        let mut out = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let var = match k.extract::<i64>() {
+                Ok(x) if (1..=lits::MAX_DIMACS_VAR).contains(&x) => Var((x - 1) as u32),
+                Err(_) if !k.is_instance_of::<PyInt>() => {
+                    return Err(PyTypeError::new_err(format!(
+                        "phase prior keys must be variables (ints), got {}",
+                        k.get_type().name()?
+                    )))
+                }
+                _ => {
+                    return Err(PyValueError::new_err(format!(
+                        "phase prior key {k} is not a variable: variables are ints in [1, {}]",
+                        lits::MAX_DIMACS_VAR
+                    )))
+                }
+            };
+            let p: f64 = v.extract().map_err(|_| {
+                PyTypeError::new_err(format!("phase prior of variable {k} must be a number, got {v}"))
+            })?;
+            out.push((var, p as f32));
+        }
+        return Ok(out);
+    }
+    let mut out = Vec::new();
+    for (i, item) in obj.try_iter()?.enumerate() {
+        let item = item?;
+        let p: f64 = item.extract().map_err(|_| {
+            PyTypeError::new_err(format!("phase prior at index {i} must be a number, got {item}"))
+        })?;
+        out.push((Var(i as u32), p as f32));
+    }
+    check_dense_len(out.len())?;
+    Ok(out)
+}
+
+fn check_dense_len(n: usize) -> PyResult<()> {
+    if n as i64 > lits::MAX_DIMACS_VAR {
+        return Err(PyValueError::new_err(format!(
+            "{n} phase priors, more than the {} variables supported",
+            lits::MAX_DIMACS_VAR
+        )));
+    }
+    Ok(())
 }
