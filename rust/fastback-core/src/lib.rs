@@ -5,3 +5,4 @@
 //! bad input: parsers and checkers return typed errors that say what and where.
 
 pub mod sat;
+pub mod graph;
