@@ -623,6 +623,7 @@ class Solver:
         ``solves`` (solver calls), ``candidates`` (literals of the first
         model), ``fixed`` and ``confirmed_by_unsat`` (how candidates were
         proved), ``filtered`` (dropped because a model falsified them),
+        ``flipped`` (dropped because flipping them kept a model a model),
         ``conflicts`` and ``time_secs``."""
         return None if self._backbone_stats is None else dict(self._backbone_stats)
 

@@ -105,7 +105,7 @@ proptest! {
         if let Some(bb) = expected {
             prop_assert_eq!(st.candidates, nv as u64);
             prop_assert_eq!(st.fixed + st.confirmed_by_unsat, bb.len() as u64);
-            prop_assert_eq!(st.filtered, nv as u64 - bb.len() as u64);
+            prop_assert_eq!(st.filtered + st.flipped, nv as u64 - bb.len() as u64);
         }
     }
 

@@ -575,6 +575,7 @@ fn backbone_stats<'py>(py: Python<'py>, st: &BackboneStats) -> PyResult<Bound<'p
     d.set_item("fixed", st.fixed)?;
     d.set_item("confirmed_by_unsat", st.confirmed_by_unsat)?;
     d.set_item("filtered", st.filtered)?;
+    d.set_item("flipped", st.flipped)?;
     d.set_item("conflicts", st.conflicts)?;
     d.set_item("time_secs", st.time_secs)?;
     Ok(d)

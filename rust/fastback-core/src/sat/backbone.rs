@@ -25,7 +25,17 @@
 //!    confirms some candidates on the way. A confirmed literal then stays a
 //!    unit for every later call.
 //!
-//! Steps 2 and 3 repeat until no candidate is left. Before each call the
+//! 4. After every model, *flipping* (CadiBack's `--flip`): a candidate `c`
+//!    that is not the only true literal of any irredundant clause can be
+//!    made false in that model without falsifying a clause, so it is dropped
+//!    without a call. The check sees the simplified formula (irredundant
+//!    clauses and level-0 units); flipping a variable that elimination did
+//!    not remove keeps a model of it, and model reconstruction turns that
+//!    into a model of the original formula, so eliminated variables are
+//!    skipped. One pass over the clauses per model; on bounded model checking
+//!    instances, full of don't-care inputs, it drops most candidates.
+//!
+//! Steps 2 to 4 repeat until no candidate is left. Before each call the
 //! saved phase of every candidate is set to falsify it, so the search heads
 //! away from the last model and one Sat answer tends to drop many candidates
 //! rather than only the one the constraint forces.
@@ -64,6 +74,8 @@ pub struct BackboneStats {
     pub confirmed_by_unsat: u64,
     /// Candidates dropped because a model falsified them.
     pub filtered: u64,
+    /// Candidates dropped because flipping them in a model kept it a model.
+    pub flipped: u64,
     /// Conflicts over all calls.
     pub conflicts: u64,
     /// Wall time, in seconds.
@@ -244,6 +256,8 @@ impl Solver {
         stats.candidates = candidates.len() as u64;
         let mut confirmed: Vec<Lit> = Vec::new();
         let mut constraint: Vec<Lit> = Vec::new();
+        let mut critical: Vec<bool> = Vec::new();
+        stats.flipped += self.drop_flippable(&mut candidates, &mut critical);
         loop {
             // The solver is at level 0 after each call: what is assigned is fixed.
             let before = confirmed.len();
@@ -277,6 +291,7 @@ impl Solver {
                     candidates.retain(|&c| (model[c.var().index()] == LBool::True) == c.is_positive());
                     debug_assert!(candidates.len() < before, "the constraint forces a candidate false");
                     stats.filtered += (before - candidates.len()) as u64;
+                    stats.flipped += self.drop_flippable(&mut candidates, &mut critical);
                 }
                 SolveResult::Unsat => {
                     stats.confirmed_by_unsat += candidates.len() as u64;
@@ -289,6 +304,44 @@ impl Solver {
         }
         confirmed.sort_unstable();
         Ok(Some(confirmed))
+    }
+
+    /// Step 4 of the module doc, right after a `Sat` answer (the solver is
+    /// at level 0 and `self.model` is the model): drops every candidate that
+    /// is not fixed, not eliminated and not the only true literal of some
+    /// irredundant clause. Returns how many it dropped. `critical` is
+    /// scratch space, one flag per variable.
+    fn drop_flippable(&self, candidates: &mut Vec<Lit>, critical: &mut Vec<bool>) -> u64 {
+        let model = &self.model;
+        let is_true = |l: Lit| (model[l.var().index()] == LBool::True) == l.is_positive();
+        critical.clear();
+        critical.resize(model.len(), false);
+        for c in self.db.refs() {
+            if self.db.garbage(c) || self.db.learned(c) {
+                continue;
+            }
+            let mut only = None;
+            let mut count = 0;
+            for &l in self.db.lits(c) {
+                if is_true(l) {
+                    count += 1;
+                    if count > 1 {
+                        break;
+                    }
+                    only = Some(l);
+                }
+            }
+            debug_assert!(count > 0, "the model falsifies an irredundant clause");
+            if let (1, Some(l)) = (count, only) {
+                critical[l.var().index()] = true;
+            }
+        }
+        let before = candidates.len();
+        candidates.retain(|&c| {
+            let v = c.var().index();
+            critical[v] || self.eliminated[v] || self.value(c) != LBool::Undef
+        });
+        (before - candidates.len()) as u64
     }
 
     /// Before a call: whether the computation must stop now, and otherwise
