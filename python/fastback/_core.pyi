@@ -5,6 +5,9 @@ The documented API is :mod:`fastback.sat`; this is the thin layer under it.
 """
 
 import os
+
+import numpy as np
+import numpy.typing as npt
 from typing import Iterable, Mapping, Optional, Sequence, Union, final
 
 __all__ = [
@@ -15,6 +18,8 @@ __all__ = [
     "read_dimacs",
     "CheckReport",
     "check_drat",
+    "neuro_graph",
+    "PhaseModel",
 ]
 
 __version__: str
@@ -122,3 +127,27 @@ def check_drat(
     proof: bytes,
     format: str = "auto",
 ) -> CheckReport: ...
+
+# --- fastback.neuro (rust/fastback-py/src/neuro.rs) ---
+
+def neuro_graph(
+    num_vars: int, lits: npt.NDArray[np.int32], offsets: npt.NDArray[np.int64]
+) -> tuple[
+    npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64], int, int, int
+]: ...
+@final
+class PhaseModel:
+    def __new__(cls, path: Union[str, os.PathLike[str]]) -> PhaseModel: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> PhaseModel: ...
+    @property
+    def shape(self) -> tuple[int, int, int, int]: ...
+    def predict(
+        self,
+        num_vars: int,
+        lits: npt.NDArray[np.int32],
+        offsets: npt.NDArray[np.int64],
+        *,
+        threads: int = 0,
+        logits: bool = False,
+    ) -> npt.NDArray[np.float32]: ...

@@ -7,7 +7,7 @@
 //!
 //! One file per concern: `lits` (DIMACS ints <-> literals, with located
 //! errors), `solver` (the `Solver` class), `dimacs` (`read_dimacs`, the `Cnf`
-//! handle), `check` (`check_drat`), `guard` (panics and OS errors).
+//! handle), `check` (`check_drat`), `neuro` (`neuro_graph`, `PhaseModel`), `guard` (panics and OS errors).
 
 use pyo3::prelude::*;
 
@@ -15,6 +15,7 @@ mod check;
 mod dimacs;
 mod guard;
 mod lits;
+mod neuro;
 mod solver;
 
 #[pymodule]
@@ -26,5 +27,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dimacs::read_dimacs, m)?)?;
     m.add_class::<check::PyCheckReport>()?;
     m.add_function(wrap_pyfunction!(check::check_drat, m)?)?;
+    m.add_function(wrap_pyfunction!(neuro::neuro_graph, m)?)?;
+    m.add_class::<neuro::PyPhaseModel>()?;
     Ok(())
 }
