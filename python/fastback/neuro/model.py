@@ -38,9 +38,16 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Mapping, Optional
 
+import warnings
+
 import torch
 from torch import Tensor, nn
-from torch_geometric.nn import GATv2Conv, GINEConv
+
+with warnings.catch_warnings():
+    # torch-geometric 2.8 scripts a few helpers with torch.jit at import time,
+    # which torch 2.15 reports as deprecated; nothing a user can act on.
+    warnings.simplefilter("ignore", FutureWarning)
+    from torch_geometric.nn import GATv2Conv, GINEConv
 
 FORMAT = "fastback-neuroback"
 VERSION = "1"
