@@ -11,9 +11,18 @@
 //! chunks of [`CHUNK`] consecutive rows: for a chunk, the edge aggregation
 //! walks each node's incoming edges (one contiguous row of the graph's
 //! incoming-edge table), the dense layers run as one matrix product per chunk
-//! (`matrixmultiply::sgemm`) on scratch that stays in cache, and the
-//! residual LayerNorm writes the chunk's rows of the next buffer. No
-//! allocation happens per node or per edge, only per layer and per worker.
+//! on scratch that stays in cache (a register-blocked kernel compiled for
+//! AVX2 + FMA where the CPU has them, see `Kernels`, else
+//! `matrixmultiply::sgemm`), and the residual LayerNorm writes the chunk's
+//! rows of the next buffer. No allocation happens per node or per edge, only
+//! per layer and per worker.
+//!
+//! Measured (`examples/graph_timing.rs`, random 3-SAT, one thread): the
+//! aggregation is bound by the latency of random row reads; the dense layers
+//! and the LayerNorm reductions (vectorised in eight lanes) were the part
+//! that compute could shrink. Tried and dropped: backing the hidden states
+//! with transparent huge pages (layers ~10-20% faster on 10^6 clauses, but
+//! the kernel's page compaction on allocation cost more than that).
 //!
 //! Determinism: a chunk's result depends only on its rows and the previous
 //! layer, never on which worker thread computed it or how many there are, so
@@ -27,7 +36,7 @@ use std::fmt;
 use std::sync::Mutex;
 
 use super::build::{unpack, Graph, Incoming};
-use super::model::{LayerNorm, Linear, Model};
+use super::model::{GatLayer, GinLayer, LayerNorm, Linear, Model};
 use super::NUM_FEATURES;
 
 /// Rows per unit of work: the scratch of a chunk (a few `CHUNK × H` blocks)
@@ -85,6 +94,17 @@ impl Model {
         threads: usize,
         interrupt: &mut dyn FnMut() -> bool,
     ) -> Result<Vec<f32>, ForwardError> {
+        self.logits_with(graph, threads, interrupt, Kernels::detect())
+    }
+
+    /// [`Model::logits`] with the given kernels (the tests run both).
+    pub(crate) fn logits_with(
+        &self,
+        graph: &Graph,
+        threads: usize,
+        interrupt: &mut dyn FnMut() -> bool,
+        kernels: Kernels,
+    ) -> Result<Vec<f32>, ForwardError> {
         let threads = if threads == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -111,24 +131,20 @@ impl Model {
             |row0, out, ()| {
                 let rows = out.len() / h_dim;
                 let x = &features[row0 * NUM_FEATURES..(row0 + rows) * NUM_FEATURES];
-                linear(x, rows, &self.input, out);
+                kernels.linear(x, rows, &self.input, out);
             },
         );
 
         let mut next = zeroed(n, h_dim)?;
         for layer in &self.gin {
             check()?;
-            self.gin_layer(layer, graph, &h, &mut next, threads);
+            self.gin_layer(layer, graph, &h, &mut next, threads, kernels);
             std::mem::swap(&mut h, &mut next);
         }
-        let mut xs = if self.gat.is_empty() {
-            Vec::new()
-        } else {
-            zeroed(n, h_dim)?
-        };
+        let mut xs = zeroed(if self.gat.is_empty() { 0 } else { n }, h_dim)?;
         for layer in &self.gat {
             check()?;
-            self.gat_layer(layer, graph, &h, &mut xs, &mut next, threads);
+            self.gat_layer(layer, graph, &h, &mut xs, &mut next, threads, kernels);
             std::mem::swap(&mut h, &mut next);
         }
         drop(next);
@@ -145,7 +161,7 @@ impl Model {
             |row0, out, z| {
                 let rows = out.len();
                 let z = &mut z[..rows * h_dim];
-                linear(
+                kernels.linear(
                     &h[row0 * h_dim..(row0 + rows) * h_dim],
                     rows,
                     &self.head0,
@@ -154,7 +170,7 @@ impl Model {
                 relu(z);
                 let (w, b) = (&self.head1.weight, self.head1.bias[0]);
                 for (logit, zr) in out.iter_mut().zip(z.chunks_exact(h_dim)) {
-                    *logit = dot(zr, w) + b;
+                    *logit = lane_sum(zr, w, |x, y| x * y) + b;
                 }
             },
         );
@@ -179,11 +195,12 @@ impl Model {
     /// One GINE layer: `next = LayerNorm(h + ReLU(mlp2(ReLU(mlp1((1 + eps)·h + m)))))`.
     fn gin_layer(
         &self,
-        layer: &super::model::GinLayer,
+        layer: &GinLayer,
         graph: &Graph,
         h: &[f32],
         next: &mut [f32],
         threads: usize,
+        kernels: Kernels,
     ) {
         let (hd, t_dim) = (self.config.hidden, self.config.edge_types);
         // e(t) = edge.weight[:, t] + edge.bias, one row per type.
@@ -193,63 +210,37 @@ impl Model {
                 edge[t * hd + c] = layer.edge_weight[c * t_dim + t] + layer.edge_bias[c];
             }
         }
-        let incoming = graph.incoming();
-        let self_weight = 1.0 + layer.eps;
-        let ln_eps = self.config.ln_eps;
+        let pass = GinPass {
+            layer,
+            edge: &edge,
+            incoming: graph.incoming(),
+            h,
+            hd,
+            ln_eps: self.config.ln_eps,
+        };
         par_chunks(
             next,
             hd,
             threads,
             || (vec![0f32; CHUNK * hd], vec![0f32; CHUNK * hd]),
-            |row0, out, (z, z1)| {
-                let rows = out.len() / hd;
-                let (z, z1) = (&mut z[..rows * hd], &mut z1[..rows * hd]);
-                for (r, zr) in z.chunks_exact_mut(hd).enumerate() {
-                    let i = row0 + r;
-                    zr.fill(0.0);
-                    for at in incoming.range(i) {
-                        prefetch_source(incoming, at + PREFETCH_AHEAD, h, hd);
-                        let (j, t) = unpack(incoming.entries[at]);
-                        let hj = &h[j * hd..(j + 1) * hd];
-                        let et = &edge[t * hd..(t + 1) * hd];
-                        for ((acc, &a), &b) in zr.iter_mut().zip(hj).zip(et) {
-                            *acc += (a + b).max(0.0);
-                        }
-                    }
-                    let hi = &h[i * hd..(i + 1) * hd];
-                    for (acc, &x) in zr.iter_mut().zip(hi) {
-                        *acc += self_weight * x;
-                    }
-                }
-                linear(z, rows, &layer.mlp1, z1);
-                relu(z1);
-                linear(z1, rows, &layer.mlp2, z);
-                let h_rows = &h[row0 * hd..(row0 + rows) * hd];
-                for ((o, hr), zr) in out
-                    .chunks_exact_mut(hd)
-                    .zip(h_rows.chunks_exact(hd))
-                    .zip(z.chunks_exact(hd))
-                {
-                    residual_layer_norm(hr, zr, &layer.norm, ln_eps, o);
-                }
-            },
+            |row0, out, (z, z1)| kernels.gin_chunk(&pass, row0, out, z, z1),
         );
     }
 
     /// One GATv2 layer; `xs` is scratch of N·H floats for `lin_src(h)`.
+    #[allow(clippy::too_many_arguments)]
     fn gat_layer(
         &self,
-        layer: &super::model::GatLayer,
+        layer: &GatLayer,
         graph: &Graph,
         h: &[f32],
         xs: &mut [f32],
         next: &mut [f32],
         threads: usize,
+        kernels: Kernels,
     ) {
         let (hd, t_dim) = (self.config.hidden, self.config.edge_types);
-        let (heads, c_dim) = (self.config.heads, self.config.head_dim());
-        let slope = self.config.negative_slope;
-        let ln_eps = self.config.ln_eps;
+        let heads = self.config.heads;
         par_chunks(
             xs,
             hd,
@@ -257,10 +248,9 @@ impl Model {
             || (),
             |row0, out, ()| {
                 let rows = out.len() / hd;
-                linear(&h[row0 * hd..(row0 + rows) * hd], rows, &layer.lin_src, out);
+                kernels.linear(&h[row0 * hd..(row0 + rows) * hd], rows, &layer.lin_src, out);
             },
         );
-        let xs: &[f32] = xs;
         // edge.weight[:, t], one row per type.
         let mut edge = vec![0f32; t_dim * hd];
         for t in 0..t_dim {
@@ -268,22 +258,23 @@ impl Model {
                 edge[t * hd + c] = layer.edge_weight[c * t_dim + t];
             }
         }
-        let incoming = graph.incoming();
-        struct Scratch {
-            xd: Vec<f32>,
-            /// `xd_i + edge.weight[:, t]` for each type t.
-            base: Vec<f32>,
-            /// `score[e * K + k]` for the edges of the current node.
-            scores: Vec<f32>,
-            max: Vec<f32>,
-            sum: Vec<f32>,
-            acc: Vec<f32>,
-        }
+        let pass = GatPass {
+            layer,
+            edge: &edge,
+            incoming: graph.incoming(),
+            h,
+            xs,
+            hd,
+            heads,
+            c_dim: self.config.head_dim(),
+            slope: self.config.negative_slope,
+            ln_eps: self.config.ln_eps,
+        };
         par_chunks(
             next,
             hd,
             threads,
-            || Scratch {
+            || GatScratch {
                 xd: vec![0f32; CHUNK * hd],
                 base: vec![0f32; t_dim * hd],
                 scores: Vec::new(),
@@ -291,77 +282,252 @@ impl Model {
                 sum: vec![0f32; heads],
                 acc: vec![0f32; hd],
             },
-            |row0, out, s| {
-                let rows = out.len() / hd;
-                let xd = &mut s.xd[..rows * hd];
-                let h_rows = &h[row0 * hd..(row0 + rows) * hd];
-                linear(h_rows, rows, &layer.lin_dst, xd);
-                for r in 0..rows {
-                    let i = row0 + r;
-                    let xdi = &xd[r * hd..(r + 1) * hd];
-                    for (base_t, edge_t) in s.base.chunks_exact_mut(hd).zip(edge.chunks_exact(hd)) {
-                        for ((b, &x), &e) in base_t.iter_mut().zip(xdi).zip(edge_t) {
-                            *b = x + e;
-                        }
-                    }
-                    let range = incoming.range(i);
-                    let row = &incoming.entries[range.clone()];
-                    s.scores.clear();
-                    s.scores.resize(row.len() * heads, 0.0);
-                    for (at, score) in range.zip(s.scores.chunks_exact_mut(heads)) {
-                        prefetch_source(incoming, at + PREFETCH_AHEAD, xs, hd);
-                        let (j, t) = unpack(incoming.entries[at]);
-                        let xj = &xs[j * hd..(j + 1) * hd];
-                        let base = &s.base[t * hd..(t + 1) * hd];
-                        for (k, sc) in score.iter_mut().enumerate() {
-                            let cols = k * c_dim..(k + 1) * c_dim;
-                            *sc = attention_score(
-                                &base[cols.clone()],
-                                &xj[cols.clone()],
-                                &layer.att[cols],
-                                slope,
-                            );
-                        }
-                    }
-                    s.max.fill(f32::NEG_INFINITY);
-                    for score in s.scores.chunks_exact(heads) {
-                        for (m, &sc) in s.max.iter_mut().zip(score) {
-                            *m = m.max(sc);
-                        }
-                    }
-                    s.sum.fill(0.0);
-                    for score in s.scores.chunks_exact_mut(heads) {
-                        for ((sc, &m), total) in score.iter_mut().zip(&s.max).zip(s.sum.iter_mut())
-                        {
-                            *sc = (*sc - m).exp();
-                            *total += *sc;
-                        }
-                    }
-                    s.acc.fill(0.0);
-                    for (&entry, score) in row.iter().zip(s.scores.chunks_exact(heads)) {
-                        let (j, _) = unpack(entry);
-                        let xj = &xs[j * hd..(j + 1) * hd];
-                        for (k, (&weight, &total)) in score.iter().zip(&s.sum).enumerate() {
-                            let alpha = weight / total;
-                            let cols = k * c_dim..(k + 1) * c_dim;
-                            for (a, &x) in s.acc[cols.clone()].iter_mut().zip(&xj[cols]) {
-                                *a += alpha * x;
-                            }
-                        }
-                    }
-                    for (a, &b) in s.acc.iter_mut().zip(&layer.bias) {
-                        *a += b;
-                    }
-                    residual_layer_norm(
-                        &h_rows[r * hd..(r + 1) * hd],
-                        &s.acc,
-                        &layer.norm,
-                        ln_eps,
-                        &mut out[r * hd..(r + 1) * hd],
+            |row0, out, s| kernels.gat_chunk(&pass, row0, out, s),
+        );
+    }
+}
+
+/// Which compiled variant of the kernels a pass runs: the same Rust code,
+/// compiled once for the baseline target and once with AVX2 and FMA enabled
+/// (chosen at run time, since the crate is built for baseline x86-64). The
+/// element-wise and per-row arithmetic is the same in both; the dense
+/// layers differ in rounding only (the AVX2 kernel fuses multiply and add,
+/// the portable one is `matrixmultiply::sgemm`, which picks its own kernel),
+/// so results agree to rounding across machines and are bit-identical for
+/// any thread count on one machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kernels {
+    Portable,
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Avx2Fma,
+}
+
+impl Kernels {
+    /// The fastest variant this CPU runs.
+    pub(crate) fn detect() -> Kernels {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            return Kernels::Avx2Fma;
+        }
+        Kernels::Portable
+    }
+
+    /// `out[rows × outputs] = x[rows × inputs] · Wᵀ + b`.
+    fn linear(self, x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
+        match self {
+            Kernels::Portable => linear_sgemm(x, rows, layer, out),
+            // SAFETY: `detect` chose this variant only on a CPU with AVX2 and FMA.
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx2Fma => unsafe { linear_avx2(x, rows, layer, out) },
+            #[cfg(not(target_arch = "x86_64"))]
+            Kernels::Avx2Fma => linear_sgemm(x, rows, layer, out),
+        }
+    }
+
+    fn gin_chunk(self, p: &GinPass, row0: usize, out: &mut [f32], z: &mut [f32], z1: &mut [f32]) {
+        match self {
+            Kernels::Portable => p.chunk::<false>(row0, out, z, z1),
+            // SAFETY: as in `linear`.
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx2Fma => unsafe { gin_chunk_avx2(p, row0, out, z, z1) },
+            #[cfg(not(target_arch = "x86_64"))]
+            Kernels::Avx2Fma => p.chunk::<false>(row0, out, z, z1),
+        }
+    }
+
+    fn gat_chunk(self, p: &GatPass, row0: usize, out: &mut [f32], s: &mut GatScratch) {
+        match self {
+            Kernels::Portable => p.chunk::<false>(row0, out, s),
+            // SAFETY: as in `linear`.
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx2Fma => unsafe { gat_chunk_avx2(p, row0, out, s) },
+            #[cfg(not(target_arch = "x86_64"))]
+            Kernels::Avx2Fma => p.chunk::<false>(row0, out, s),
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn linear_avx2(x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
+    linear_blocked(x, rows, layer, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gin_chunk_avx2(p: &GinPass, row0: usize, out: &mut [f32], z: &mut [f32], z1: &mut [f32]) {
+    p.chunk::<true>(row0, out, z, z1)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gat_chunk_avx2(p: &GatPass, row0: usize, out: &mut [f32], s: &mut GatScratch) {
+    p.chunk::<true>(row0, out, s)
+}
+
+/// `linear_blocked` when `FAST` (inlined into an AVX2 + FMA caller), else sgemm.
+#[inline(always)]
+fn dense<const FAST: bool>(x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
+    if FAST {
+        linear_blocked(x, rows, layer, out)
+    } else {
+        linear_sgemm(x, rows, layer, out)
+    }
+}
+
+/// What a GINE layer's chunks share.
+struct GinPass<'a> {
+    layer: &'a GinLayer,
+    /// `e(t)`, one row of H per type.
+    edge: &'a [f32],
+    incoming: &'a Incoming,
+    h: &'a [f32],
+    hd: usize,
+    ln_eps: f32,
+}
+
+impl GinPass<'_> {
+    /// Rows `row0..` of the next hidden states into `out`; `z`, `z1` are
+    /// scratch of at least `out.len()` floats.
+    #[inline(always)]
+    fn chunk<const FAST: bool>(&self, row0: usize, out: &mut [f32], z: &mut [f32], z1: &mut [f32]) {
+        let (hd, h, incoming, edge) = (self.hd, self.h, self.incoming, self.edge);
+        let self_weight = 1.0 + self.layer.eps;
+        let rows = out.len() / hd;
+        let (z, z1) = (&mut z[..rows * hd], &mut z1[..rows * hd]);
+        for (r, zr) in z.chunks_exact_mut(hd).enumerate() {
+            let i = row0 + r;
+            zr.fill(0.0);
+            for at in incoming.range(i) {
+                prefetch_source(incoming, at + PREFETCH_AHEAD, h, hd);
+                let (j, t) = unpack(incoming.entries[at]);
+                let hj = &h[j * hd..(j + 1) * hd];
+                let et = &edge[t * hd..(t + 1) * hd];
+                for ((acc, &a), &b) in zr.iter_mut().zip(hj).zip(et) {
+                    *acc += (a + b).max(0.0);
+                }
+            }
+            let hi = &h[i * hd..(i + 1) * hd];
+            for (acc, &x) in zr.iter_mut().zip(hi) {
+                *acc += self_weight * x;
+            }
+        }
+        dense::<FAST>(z, rows, &self.layer.mlp1, z1);
+        relu(z1);
+        dense::<FAST>(z1, rows, &self.layer.mlp2, z);
+        let h_rows = &h[row0 * hd..(row0 + rows) * hd];
+        for ((o, hr), zr) in out
+            .chunks_exact_mut(hd)
+            .zip(h_rows.chunks_exact(hd))
+            .zip(z.chunks_exact(hd))
+        {
+            residual_layer_norm(hr, zr, &self.layer.norm, self.ln_eps, o);
+        }
+    }
+}
+
+/// What a GATv2 layer's chunks share.
+struct GatPass<'a> {
+    layer: &'a GatLayer,
+    /// `edge.weight[:, t]`, one row of H per type.
+    edge: &'a [f32],
+    incoming: &'a Incoming,
+    h: &'a [f32],
+    /// `lin_src(h)` of every node.
+    xs: &'a [f32],
+    hd: usize,
+    heads: usize,
+    c_dim: usize,
+    slope: f32,
+    ln_eps: f32,
+}
+
+/// A GATv2 worker's scratch.
+struct GatScratch {
+    xd: Vec<f32>,
+    /// `xd_i + edge.weight[:, t]` for each type t.
+    base: Vec<f32>,
+    /// `score[e * K + k]` for the edges of the current node.
+    scores: Vec<f32>,
+    max: Vec<f32>,
+    sum: Vec<f32>,
+    acc: Vec<f32>,
+}
+
+impl GatPass<'_> {
+    /// Rows `row0..` of the next hidden states into `out`.
+    #[inline(always)]
+    fn chunk<const FAST: bool>(&self, row0: usize, out: &mut [f32], s: &mut GatScratch) {
+        let (hd, heads, c_dim) = (self.hd, self.heads, self.c_dim);
+        let (h, xs, incoming, layer) = (self.h, self.xs, self.incoming, self.layer);
+        let rows = out.len() / hd;
+        let xd = &mut s.xd[..rows * hd];
+        let h_rows = &h[row0 * hd..(row0 + rows) * hd];
+        dense::<FAST>(h_rows, rows, &layer.lin_dst, xd);
+        for r in 0..rows {
+            let i = row0 + r;
+            let xdi = &xd[r * hd..(r + 1) * hd];
+            for (base_t, edge_t) in s.base.chunks_exact_mut(hd).zip(self.edge.chunks_exact(hd)) {
+                for ((b, &x), &e) in base_t.iter_mut().zip(xdi).zip(edge_t) {
+                    *b = x + e;
+                }
+            }
+            let range = incoming.range(i);
+            let row = &incoming.entries[range.clone()];
+            s.scores.clear();
+            s.scores.resize(row.len() * heads, 0.0);
+            for (at, score) in range.zip(s.scores.chunks_exact_mut(heads)) {
+                prefetch_source(incoming, at + PREFETCH_AHEAD, xs, hd);
+                let (j, t) = unpack(incoming.entries[at]);
+                let xj = &xs[j * hd..(j + 1) * hd];
+                let base = &s.base[t * hd..(t + 1) * hd];
+                for (k, sc) in score.iter_mut().enumerate() {
+                    let cols = k * c_dim..(k + 1) * c_dim;
+                    *sc = attention_score(
+                        &base[cols.clone()],
+                        &xj[cols.clone()],
+                        &layer.att[cols],
+                        self.slope,
                     );
                 }
-            },
-        );
+            }
+            s.max.fill(f32::NEG_INFINITY);
+            for score in s.scores.chunks_exact(heads) {
+                for (m, &sc) in s.max.iter_mut().zip(score) {
+                    *m = m.max(sc);
+                }
+            }
+            s.sum.fill(0.0);
+            for score in s.scores.chunks_exact_mut(heads) {
+                for ((sc, &m), total) in score.iter_mut().zip(&s.max).zip(s.sum.iter_mut()) {
+                    *sc = (*sc - m).exp();
+                    *total += *sc;
+                }
+            }
+            s.acc.fill(0.0);
+            for (&entry, score) in row.iter().zip(s.scores.chunks_exact(heads)) {
+                let (j, _) = unpack(entry);
+                let xj = &xs[j * hd..(j + 1) * hd];
+                for (k, (&weight, &total)) in score.iter().zip(&s.sum).enumerate() {
+                    let alpha = weight / total;
+                    let cols = k * c_dim..(k + 1) * c_dim;
+                    for (a, &x) in s.acc[cols.clone()].iter_mut().zip(&xj[cols]) {
+                        *a += alpha * x;
+                    }
+                }
+            }
+            for (a, &b) in s.acc.iter_mut().zip(&layer.bias) {
+                *a += b;
+            }
+            residual_layer_norm(
+                &h_rows[r * hd..(r + 1) * hd],
+                &s.acc,
+                &layer.norm,
+                self.ln_eps,
+                &mut out[r * hd..(r + 1) * hd],
+            );
+        }
     }
 }
 
@@ -482,7 +648,7 @@ fn par_chunks<S, W>(
 }
 
 /// `out[rows × outputs] = x[rows × inputs] · Wᵀ + b` by `sgemm`.
-fn linear(x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
+fn linear_sgemm(x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
     let (k, n) = (layer.inputs, layer.outputs);
     assert!(x.len() == rows * k && out.len() == rows * n && layer.weight_t.len() == k * n);
     for row in out.chunks_exact_mut(n) {
@@ -515,6 +681,88 @@ fn linear(x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
     }
 }
 
+/// Rows of a register block of [`linear_blocked`].
+const BLOCK_ROWS: usize = 4;
+/// Columns of a register block of [`linear_blocked`] (two AVX2 vectors).
+const BLOCK_COLS: usize = 16;
+
+/// `out[rows × outputs] = x[rows × inputs] · Wᵀ + b`, register-blocked:
+/// `BLOCK_ROWS × BLOCK_COLS` accumulators stay in registers while the inner
+/// loop walks the inputs, reading `Wᵀ` (16 KiB for 64 × 64, in L1) row by
+/// row and `x` by broadcast. At these shapes (a few hundred rows, 64
+/// columns) this beats `sgemm`, whose packing of both operands costs about
+/// as much as the product. Each output is `b + Σ_i x_i·w_i` in input order,
+/// with `f32::mul_add` (one rounding per term); called from an FMA-enabled
+/// function, that is one instruction.
+#[inline(always)]
+fn linear_blocked(x: &[f32], rows: usize, layer: &Linear, out: &mut [f32]) {
+    let (k, n) = (layer.inputs, layer.outputs);
+    assert!(x.len() == rows * k && out.len() == rows * n && layer.weight_t.len() == k * n);
+    let (wt, bias) = (&layer.weight_t[..], &layer.bias[..]);
+    let whole_cols = n / BLOCK_COLS * BLOCK_COLS;
+    let mut r = 0;
+    while r + BLOCK_ROWS <= rows {
+        let xb = &x[r * k..(r + BLOCK_ROWS) * k];
+        for c0 in (0..whole_cols).step_by(BLOCK_COLS) {
+            let mut acc = [[0f32; BLOCK_COLS]; BLOCK_ROWS];
+            for row in &mut acc {
+                row.copy_from_slice(&bias[c0..c0 + BLOCK_COLS]);
+            }
+            for i in 0..k {
+                let w: &[f32; BLOCK_COLS] =
+                    wt[i * n + c0..i * n + c0 + BLOCK_COLS].try_into().unwrap();
+                for (rr, row) in acc.iter_mut().enumerate() {
+                    let xv = xb[rr * k + i];
+                    for (a, &wv) in row.iter_mut().zip(w) {
+                        *a = xv.mul_add(wv, *a);
+                    }
+                }
+            }
+            for (rr, row) in acc.iter().enumerate() {
+                out[(r + rr) * n + c0..(r + rr) * n + c0 + BLOCK_COLS].copy_from_slice(row);
+            }
+        }
+        for rr in r..r + BLOCK_ROWS {
+            linear_row_tail(
+                &x[rr * k..(rr + 1) * k],
+                layer,
+                whole_cols,
+                &mut out[rr * n..(rr + 1) * n],
+            );
+        }
+        r += BLOCK_ROWS;
+    }
+    for rr in r..rows {
+        let xr = &x[rr * k..(rr + 1) * k];
+        let or = &mut out[rr * n..(rr + 1) * n];
+        for c0 in (0..whole_cols).step_by(BLOCK_COLS) {
+            let mut acc = [0f32; BLOCK_COLS];
+            acc.copy_from_slice(&bias[c0..c0 + BLOCK_COLS]);
+            for (i, &xv) in xr.iter().enumerate() {
+                let w = &wt[i * n + c0..i * n + c0 + BLOCK_COLS];
+                for (a, &wv) in acc.iter_mut().zip(w) {
+                    *a = xv.mul_add(wv, *a);
+                }
+            }
+            or[c0..c0 + BLOCK_COLS].copy_from_slice(&acc);
+        }
+        linear_row_tail(xr, layer, whole_cols, or);
+    }
+}
+
+/// Columns `from..` of one output row of [`linear_blocked`], one at a time.
+#[inline(always)]
+fn linear_row_tail(x: &[f32], layer: &Linear, from: usize, out: &mut [f32]) {
+    let n = layer.outputs;
+    for (c, o) in out.iter_mut().enumerate().skip(from) {
+        let mut a = layer.bias[c];
+        for (i, &xv) in x.iter().enumerate() {
+            a = xv.mul_add(layer.weight_t[i * n + c], a);
+        }
+        *o = a;
+    }
+}
+
 #[inline]
 fn relu(x: &mut [f32]) {
     for v in x {
@@ -522,21 +770,38 @@ fn relu(x: &mut [f32]) {
     }
 }
 
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// `Σ_c f(a[c], b[c])` in eight interleaved lanes, combined pairwise, so
+/// that it vectorises (a single running sum may not be reordered by the
+/// compiler, and its 64 dependent additions per row would cost more than
+/// the rest of the row's work). Requires `a.len() == b.len()`.
+#[inline(always)]
+fn lane_sum(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> f32) -> f32 {
+    const LANES: usize = 8;
+    let mut lanes = [0f32; LANES];
+    let (a8, b8) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let (a_rest, b_rest) = (a8.remainder(), b8.remainder());
+    for (x, y) in a8.zip(b8) {
+        for l in 0..LANES {
+            lanes[l] += f(x[l], y[l]);
+        }
+    }
+    for (l, (&x, &y)) in a_rest.iter().zip(b_rest).enumerate() {
+        lanes[l] += f(x, y);
+    }
+    ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
+        + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]))
 }
 
 /// `out = LayerNorm(h + ReLU(update))` over one node's H values, population
-/// variance, as torch's `LayerNorm`.
-#[inline]
+/// variance, as torch's `LayerNorm` (sums in [`lane_sum`]'s order).
+#[inline(always)]
 fn residual_layer_norm(h: &[f32], update: &[f32], norm: &LayerNorm, eps: f32, out: &mut [f32]) {
     for ((o, &x), &u) in out.iter_mut().zip(h).zip(update) {
         *o = x + u.max(0.0);
     }
     let width = out.len() as f32;
-    let mean = out.iter().sum::<f32>() / width;
-    let var = out.iter().map(|&v| (v - mean) * (v - mean)).sum::<f32>() / width;
+    let mean = lane_sum(out, out, |v, _| v) / width;
+    let var = lane_sum(out, out, |v, _| (v - mean) * (v - mean)) / width;
     let inv = 1.0 / (var + eps).sqrt();
     for ((o, &w), &b) in out.iter_mut().zip(&norm.weight).zip(&norm.bias) {
         *o = (*o - mean) * inv * w + b;

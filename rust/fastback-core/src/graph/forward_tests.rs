@@ -338,3 +338,20 @@ fn interrupt_is_polled_before_each_stage_and_stops_the_pass() {
         "the forward pass was interrupted"
     );
 }
+
+#[test]
+fn every_kernel_variant_matches_the_reference() {
+    // `logits` runs the detected variant; the portable one (sgemm) must
+    // agree too, on shapes with and without whole register blocks.
+    let g = graph_of(300, &random_formula(300, 700, 5));
+    for (hidden, heads) in [(12, 3), (16, 4), (40, 4), (64, 4)] {
+        let model = Model::random(&ModelConfig::new(hidden, 2, 2, heads), 7).unwrap();
+        let expected = naive_logits(&model, &g);
+        for kernels in [Kernels::Portable, Kernels::detect()] {
+            let got = model
+                .logits_with(&g, 1, &mut no_interrupt(), kernels)
+                .unwrap();
+            assert_close(&got, &expected, 1e-5, &format!("H={hidden} {kernels:?}"));
+        }
+    }
+}
