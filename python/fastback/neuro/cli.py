@@ -132,6 +132,60 @@ SUBCOMMANDS["list-families"] = ("list the formula families make-data can generat
 
 
 # --------------------------------------------------------------------------
+# fastback neuro train / predict
+# --------------------------------------------------------------------------
+
+
+def _add_train_arguments(p: argparse.ArgumentParser) -> None:
+    from fastback.neuro import train
+
+    train.add_arguments(p)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from fastback.neuro import train
+
+    try:
+        return train.run(args)
+    except (ValueError, FileNotFoundError) as e:
+        return _error("train", str(e))
+
+
+SUBCOMMANDS["train"] = ("train the phase model on make-data output and export it (needs the gnn extra)",
+                        _add_train_arguments, _run_train)
+
+
+def _add_predict_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="DIMACS CNF file (plain, .gz or .xz)")
+    p.add_argument("--model", default=None, help="model file (default: the shipped model)")
+    p.add_argument("--device", default=None,
+                   help="run through torch on this device (gnn extra); default: native Rust")
+
+
+def _run_predict(args: argparse.Namespace) -> int:
+    from fastback import _core
+    from fastback._errors import DimacsError
+    from fastback.neuro.priors import predict_phases
+
+    try:
+        cnf = _core.read_dimacs(path=args.file)
+        probs = predict_phases(cnf, args.model, device=args.device)
+    except DimacsError as e:
+        return _error("predict", str(e))
+    except (OSError, ValueError) as e:
+        return _error("predict", str(e))
+    out = sys.stdout
+    out.write("c variable P(true)\n")
+    for v, p in enumerate(probs.tolist(), start=1):
+        out.write(f"{v} {p:.4f}\n")
+    return OK
+
+
+SUBCOMMANDS["predict"] = ("print P(true) per variable of a CNF from the phase model",
+                          _add_predict_arguments, _run_predict)
+
+
+# --------------------------------------------------------------------------
 # the ``neuro`` command itself
 # --------------------------------------------------------------------------
 
