@@ -81,6 +81,38 @@ def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0.5 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is outside (0.5, 1]")
+    return value
+
+
+def _neural_priors(cnf: "_core.Cnf", model_arg: str, threshold: float,
+                   comment: Callable[[str], None]) -> "Optional[bytes]":
+    """P(true) per variable from the phase model, as native float32 bytes
+    for ``Solver.set_phase_priors``. Inference is native (no torch)."""
+    import numpy as np
+
+    from fastback.neuro.priors import default_model_path
+
+    path = default_model_path() if model_arg == "default" else model_arg
+    t0 = time.perf_counter()
+    model = _core.PhaseModel(path)
+    lits = np.frombuffer(cnf.lits_bytes(), dtype=np.int32)
+    offsets = np.frombuffer(cnf.offsets_bytes(), dtype=np.int64)
+    probs = model.predict(cnf.num_vars, lits, offsets)
+    confident = int(np.sum((probs >= threshold) | (probs <= 1 - threshold)))
+    comment(f"neural priors from {'the shipped model' if model_arg == 'default' else path}: "
+            f"{confident} of {cnf.num_vars} variables at threshold {threshold:g} "
+            f"({confident - int(np.sum(probs >= threshold))} false), "
+            f"inference {time.perf_counter() - t0:.3f} s")
+    return probs.astype(np.float32).tobytes()
+
+
 def _add_sat_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE",
                    help="DIMACS CNF file (plain, .gz or .xz); '-' reads stdin")
@@ -96,6 +128,12 @@ def _add_sat_arguments(p: argparse.ArgumentParser) -> None:
                    help="no 'c' comment lines (only the s and v lines, and --stats)")
     p.add_argument("--stats", action="store_true", help="print statistics as 'c name: value' lines")
     p.add_argument("--no-model", action="store_true", help="do not print the v lines")
+    p.add_argument("--neural", nargs="?", const="default", default=None, metavar="MODEL",
+                   help="start from neural phase priors: the shipped model, or MODEL "
+                        "(a .safetensors file from `fastback neuro train`); off by default")
+    p.add_argument("--prior-threshold", type=_threshold, default=0.9, metavar="P",
+                   help="a prior sets a variable's phase when P(true) >= P or <= 1 - P "
+                        "(default 0.9, range (0.5, 1])")
     group = p.add_argument_group(
         "solver options", "every solver option as --NAME=VALUE (ints; booleans are 0/1)")
     for name, default, lo, hi, description in _core.solver_options():
@@ -188,6 +226,12 @@ def _run_sat(args: argparse.Namespace) -> int:
             except OSError as e:
                 return error(f"{args.proof}: {e.strerror or e}")
             comment(f"writing {'binary' if args.binary_proof else 'text'} DRAT proof to {args.proof}")
+        if args.neural is not None:
+            try:
+                priors = _neural_priors(cnf, args.neural, args.prior_threshold, comment)
+            except (OSError, ValueError) as e:
+                return error(f"--neural: {e}")
+            solver.set_phase_priors(priors, args.prior_threshold)
         solver.append_cnf(cnf)
         del cnf
         if args.conflicts is not None:
