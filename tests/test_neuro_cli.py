@@ -97,3 +97,13 @@ def test_make_data_then_train_end_to_end(tmp_path):
     cnf = write_cnf(tmp_path / "f.cnf", [[1, -2], [2, 3], [-1, -3]])
     r = run("sat", str(cnf), "--neural", str(out))
     assert r.returncode == 10 and satisfies([[1, -2], [2, 3], [-1, -3]], model_of(r.stdout))
+
+
+def test_solving_with_priors_never_imports_torch(tmp_path):
+    path = write_cnf(tmp_path / "f.cnf", [[1, -2], [2, 3]])
+    code = ("import sys, fastback.cli, fastback.neuro.priors, fastback.neuro.train, fastback.neuro\n"
+            f"assert fastback.cli.main(['sat', '--neural', '-q', {str(path)!r}]) == 10\n"
+            "fastback.neuro.predict_phases([[1, 2]]); fastback.neuro.build_graph([[1, 2]])\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr

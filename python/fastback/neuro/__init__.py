@@ -15,10 +15,12 @@ phase where it has one) and start the solver from those phases.
   here);
 - :mod:`fastback.neuro.cli`: ``fastback neuro ...`` subcommands.
 
-Invariant: nothing under ``fastback.neuro`` imports torch (or any other
-optional dependency) when it is imported, so ``import fastback.neuro`` and
-the ``fastback`` command line work in an install without the ``gnn`` extra.
-Modules that train or run the model import torch inside their functions.
+Invariant: apart from :mod:`fastback.neuro.model` (the torch-geometric
+network itself, which needs the ``gnn`` extra), nothing under
+``fastback.neuro`` imports torch (or any other optional dependency) when it
+is imported, so ``import fastback.neuro``, native inference and the
+``fastback`` command line work in an install without the extra. Code that
+trains or runs the model through torch imports it inside its functions.
 This module itself imports nothing: ``fastback sat`` loads it to build its
 parser.
 """
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["predict_phases", "DEFAULT_SAMPLES", "DEFAULT_TIME_LIMIT", "DEFAULT_SHARD_SIZE"]
+__all__ = ["predict_phases", "build_graph", "DEFAULT_SAMPLES", "DEFAULT_TIME_LIMIT", "DEFAULT_SHARD_SIZE"]
 
 # The labelling defaults, declared once: here, in the one module of the
 # package that imports nothing, so that ``fastback neuro make-data --help``
@@ -49,4 +51,8 @@ def __getattr__(name: str) -> Any:
         from fastback.neuro.priors import predict_phases
 
         return predict_phases
+    if name == "build_graph":
+        from fastback.neuro.graph import build_graph
+
+        return build_graph
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
