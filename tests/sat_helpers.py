@@ -7,8 +7,11 @@ here, so a bug in the solver cannot hide behind a matching bug in the check.
 from __future__ import annotations
 
 import random
+import signal
+import subprocess
+import time
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 Clause = List[int]
 
@@ -115,3 +118,33 @@ def write_cnf(path: Path, clauses: Sequence[Sequence[int]], num_vars: Optional[i
     lines = [f"p cnf {nv} {len(clauses)}"] + [" ".join(map(str, c)) + " 0" for c in clauses]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def signal_when_ready(argv: Sequence[str], ready: str, sig: int = signal.SIGINT,
+                      startup: float = 30.0) -> Tuple[int, str, str, float]:
+    """Runs ``argv``, reads its stdout until a line contains ``ready`` (the
+    long call is about to start), waits 0.5 s so that it is under way, sends
+    ``sig``, and returns ``(returncode, stdout, stderr, seconds from the
+    signal to the exit)``; stdout includes the lines read before the signal.
+    The process is killed if it has not exited 10 s after the signal."""
+    p = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout is not None
+        deadline = time.monotonic() + startup
+        seen = ""
+        while ready not in seen and time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            seen += line
+        assert ready in seen, f"never printed {ready!r}: {seen!r}"
+        time.sleep(0.5)
+        sent = time.monotonic()
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=10)
+        waited = time.monotonic() - sent
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return p.returncode, seen + out, err, waited

@@ -12,11 +12,8 @@ from __future__ import annotations
 import itertools
 import pickle
 import random
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -26,7 +23,7 @@ from hypothesis import strategies as st
 
 from fastback import _core
 from fastback.sat import CNF, IncompleteBackboneError, Solver, backbone
-from sat_helpers import php, random_kcnf, satisfies, write_cnf
+from sat_helpers import php, random_kcnf, satisfies, signal_when_ready, write_cnf
 
 pysat_solvers = pytest.importorskip("pysat.solvers")
 
@@ -258,20 +255,7 @@ CTRL_C_SCRIPT = textwrap.dedent(
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_stops_backbone():
     script = CTRL_C_SCRIPT.format(tests=str(Path(__file__).parent))
-    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    try:
-        assert p.stdout is not None
-        assert p.stdout.readline().strip() == "computing"
-        time.sleep(0.5)
-        sent = time.monotonic()
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=10)
-        waited = time.monotonic() - sent
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode == 3, (out, err)
+    code, out, err, waited = signal_when_ready([sys.executable, "-c", script], "computing")
+    assert code == 3, (out, err)
     assert "KeyboardInterrupt" in out
     assert waited < 5

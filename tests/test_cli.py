@@ -19,7 +19,7 @@ import pytest
 
 from fastback import _core
 from fastback.sat import check_drat
-from sat_helpers import php, satisfies, write_cnf
+from sat_helpers import php, satisfies, signal_when_ready, write_cnf
 
 CLI = [sys.executable, "-m", "fastback"]
 
@@ -185,24 +185,10 @@ def test_version_and_subcommand_required():
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_prints_unknown(hard_file, sig):
-    p = subprocess.Popen(CLI + ["sat", str(hard_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        # Wait until the search runs (the header comments are flushed before it).
-        deadline = time.monotonic() + 30
-        seen = b""
-        while b"parsed" not in seen and time.monotonic() < deadline:
-            seen += p.stdout.readline()
-        time.sleep(0.5)
-        sent = time.monotonic()
-        p.send_signal(sig)
-        out, err = p.communicate(timeout=10)
-        waited = time.monotonic() - sent
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode == 0, err
-    assert s_lines(seen + out) == ["s UNKNOWN"]
+    # "parsed" is the last header comment flushed before the search runs.
+    code, out, err, waited = signal_when_ready(CLI + ["sat", str(hard_file)], "parsed", sig)
+    assert code == 0, err
+    assert s_lines(out.encode()) == ["s UNKNOWN"]
     assert waited < 5
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import gc
 import random
-import signal
-import subprocess
 import sys
 import textwrap
 import threading
@@ -22,7 +20,7 @@ import pytest
 
 from fastback import _core
 from fastback.sat import CNF, Solver, check_drat, solver_options
-from sat_helpers import php, random_kcnf, satisfies
+from sat_helpers import php, random_kcnf, satisfies, signal_when_ready
 
 HARD = php(12, 11)  # minutes for any CDCL solver without symmetry handling
 
@@ -282,20 +280,8 @@ CTRL_C_SCRIPT = textwrap.dedent(
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_stops_solve():
     script = CTRL_C_SCRIPT.format(tests=str(Path(__file__).parent))
-    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    try:
-        assert p.stdout.readline().strip() == "solving"
-        time.sleep(0.5)
-        sent = time.monotonic()
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=10)
-        waited = time.monotonic() - sent
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode == 3, (out, err)
+    code, out, err, waited = signal_when_ready([sys.executable, "-c", script], "solving")
+    assert code == 3, (out, err)
     assert "KeyboardInterrupt" in out
     assert waited < 5
 
