@@ -12,7 +12,7 @@
 //! has stopped.
 
 use crate::dimacs::PyCnf;
-use crate::guard::{guarded, internal_error};
+use crate::guard::{guarded, internal_error, SIGNAL_CHECK_INTERVAL};
 use crate::lits;
 use fastback_core::sat::check::{self, CheckError, ProofFormat};
 use pyo3::exceptions::PyValueError;
@@ -22,7 +22,6 @@ use pyo3::types::{PyBytes, PyDict, PyType};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
 
 static PROOF_ERROR: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 

@@ -11,6 +11,50 @@ use pyo3::exceptions::{PyOSError, PyRuntimeError};
 use pyo3::prelude::*;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How often a long call running without the GIL takes it back to run
+/// Python's signal handlers (so Ctrl-C lands within about this much time).
+pub const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
+
+/// The exception a Python signal handler raised while a core call ran
+/// without the GIL (Ctrl-C's `KeyboardInterrupt`), for the caller to raise
+/// once the call has returned. Cloned into the core's stop callback.
+#[derive(Clone, Default)]
+pub struct PendingSignal(Arc<Mutex<Option<PyErr>>>);
+
+impl PendingSignal {
+    /// A stop callback for the core: at most once per `every` (counted from
+    /// its creation) it takes the GIL and runs Python's signal handlers; once
+    /// one raised, it keeps the exception and returns true (stop) from then on.
+    pub fn poller(&self, every: Duration) -> impl FnMut() -> bool + Send + 'static {
+        let pending = self.0.clone();
+        let mut last_check = Instant::now();
+        move || {
+            let mut slot = pending.lock().unwrap_or_else(|p| p.into_inner());
+            if slot.is_some() {
+                return true;
+            }
+            if last_check.elapsed() < every {
+                return false;
+            }
+            last_check = Instant::now();
+            match Python::with_gil(|py| py.check_signals()) {
+                Ok(()) => false,
+                Err(e) => {
+                    *slot = Some(e);
+                    true
+                }
+            }
+        }
+    }
+
+    /// The exception, if a handler raised one (taken: a second call gives None).
+    pub fn take(&self) -> Option<PyErr> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
 
 /// The text of a panic payload (`&str` or `String`; anything else is opaque).
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {

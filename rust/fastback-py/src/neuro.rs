@@ -7,14 +7,15 @@
 //! polls for Ctrl-C between layers (about every layer's worth of work).
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 use fastback_core::graph::{Graph, Model};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::guard::{catch_panic, internal_error};
+use crate::guard::{catch_panic, internal_error, PendingSignal};
 
 type GraphTuple<'py> = (
     Bound<'py, PyArray2<f32>>,
@@ -132,17 +133,9 @@ impl PyPhaseModel {
         logits: bool,
     ) -> PyResult<Bound<'py, PyArray1<f32>>> {
         let graph = build(py, num_vars, &lits, &offsets)?;
-        let pending: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
-        let pending_in_callback = pending.clone();
-        let mut interrupt = move || -> bool {
-            Python::with_gil(|py| match py.check_signals() {
-                Ok(()) => false,
-                Err(e) => {
-                    *pending_in_callback.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                    true
-                }
-            })
-        };
+        // Checked before every layer: a layer is already a large unit of work.
+        let pending = PendingSignal::default();
+        let mut interrupt = pending.poller(Duration::ZERO);
         let model = self.model.clone();
         let outcome = py.allow_threads(|| {
             catch_panic(|| {
@@ -156,8 +149,6 @@ impl PyPhaseModel {
         match outcome {
             Ok(Ok(p)) => Ok(p.into_pyarray(py)),
             Ok(Err(_)) => Err(pending
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
                 .take()
                 .unwrap_or_else(|| PyKeyboardInterrupt::new_err("phase model inference interrupted"))),
             Err(msg) => Err(internal_error("PhaseModel.predict", &msg)),

@@ -21,7 +21,7 @@
 //! invariants may not hold, so every call raises `RuntimeError` naming the
 //! original panic).
 
-use crate::guard::{catch_panic, guarded, internal_error, os_error};
+use crate::guard::{catch_panic, guarded, internal_error, os_error, PendingSignal, SIGNAL_CHECK_INTERVAL};
 use crate::lits::{self, FlatClauses};
 use fastback_core::sat::proof::MemorySink;
 use fastback_core::sat::{Backbone, BackboneStats, Lit, Options, SolveResult, Solver, Var};
@@ -31,11 +31,7 @@ use pyo3::types::{PyBytes, PyDict, PyInt};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
-use std::time::{Duration, Instant};
-
-/// Minimum time between two signal checks during a solve. With the core
-/// polling every ~10 ms, Ctrl-C stops a solve within about 60 ms.
-const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
+use std::time::Duration;
 
 enum ProofSink {
     None,
@@ -469,22 +465,8 @@ impl PySolver {
         f: impl FnOnce(&mut Solver) -> T + Send,
     ) -> PyResult<T> {
         let mut g = self.lock()?;
-        let pending: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
-        let pending_in_callback = pending.clone();
-        let mut last_check = Instant::now();
-        let check_signals = move || -> bool {
-            if last_check.elapsed() < SIGNAL_CHECK_INTERVAL {
-                return false;
-            }
-            last_check = Instant::now();
-            Python::with_gil(|py| match py.check_signals() {
-                Ok(()) => false,
-                Err(e) => {
-                    *pending_in_callback.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                    true
-                }
-            })
-        };
+        let pending = PendingSignal::default();
+        let check_signals = pending.poller(SIGNAL_CHECK_INTERVAL);
         g.call(what, |s| s.set_terminate(Some(Box::new(check_signals))))?;
         let solver = g.solver()?;
         let outcome = py.allow_threads(|| catch_panic(|| f(solver)));
@@ -496,7 +478,7 @@ impl PySolver {
             }
         };
         g.call(what, |s| s.set_terminate(None))?;
-        if let Some(e) = pending.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(e) = pending.take() {
             return Err(e);
         }
         Ok(result)
