@@ -92,21 +92,18 @@ def _threshold(text: str) -> float:
 
 
 def _neural_priors(cnf: "_core.Cnf", model_arg: str, threshold: float,
-                   comment: Callable[[str], None]) -> "Optional[bytes]":
+                   comment: Callable[[str], None]) -> bytes:
     """P(true) per variable from the phase model, as native float32 bytes
     for ``Solver.set_phase_priors``. Inference is native (no torch)."""
     import numpy as np
 
-    from fastback.neuro.priors import default_model_path
+    from fastback.neuro.priors import predict_phases
 
-    path = default_model_path() if model_arg == "default" else model_arg
+    path = None if model_arg == "default" else model_arg
     t0 = time.perf_counter()
-    model = _core.PhaseModel(path)
-    lits = np.frombuffer(cnf.lits_bytes(), dtype=np.int32)
-    offsets = np.frombuffer(cnf.offsets_bytes(), dtype=np.int64)
-    probs = model.predict(cnf.num_vars, lits, offsets)
+    probs = predict_phases(cnf, path)
     confident = int(np.sum((probs >= threshold) | (probs <= 1 - threshold)))
-    comment(f"neural priors from {'the shipped model' if model_arg == 'default' else path}: "
+    comment(f"neural priors from {path or 'the shipped model'}: "
             f"{confident} of {cnf.num_vars} variables at threshold {threshold:g} "
             f"({confident - int(np.sum(probs >= threshold))} false), "
             f"inference {time.perf_counter() - t0:.3f} s")
