@@ -50,8 +50,12 @@ class Graph:
         """A ``torch_geometric.data.Data`` with ``x``, ``edge_index``,
         ``edge_type``, ``edge_attr`` (one-hot edge type) and ``var_mask``.
         Needs the ``gnn`` extra."""
+        import warnings
+
         import torch
-        from torch_geometric.data import Data
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # torch.jit use inside torch-geometric
+            from torch_geometric.data import Data
 
         var_mask = torch.zeros(self.num_nodes, dtype=torch.bool)
         var_mask[: self.num_vars] = True

@@ -77,12 +77,9 @@ def _predict_torch(num_vars: int, lits: np.ndarray, offsets: np.ndarray, path: s
     from fastback.neuro import model as M
 
     net = M.load(path, map_location=device).eval()
-    g = build_graph(num_vars, lits, offsets)
-    var_mask = torch.zeros(g.num_nodes, dtype=torch.bool, device=device)
-    var_mask[: g.num_vars] = True
+    d = build_graph(num_vars, lits, offsets).to_pyg().to(device)
     with torch.no_grad():
-        logits = net(torch.from_numpy(g.x).to(device), torch.from_numpy(g.edge_index).to(device),
-                     torch.from_numpy(g.edge_type).to(device), var_mask)
+        logits = net(d.x, d.edge_index, d.edge_type, d.var_mask)
     return torch.sigmoid(logits).float().cpu().numpy()
 
 
