@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test venv build dev-deps gnn-deps cargo-test pytest stubtest bench-deps bench clean
+.PHONY: demo test venv build dev-deps gnn-deps lr2bench-deps cargo-test pytest stubtest bench-deps bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,13 +53,23 @@ $(GNN_STAMP): $(PY)
 
 gnn-deps: $(GNN_STAMP)
 
+# The lr2bench extra (wordfreq, the English word list of the cryptogram,
+# drop-quote and acrostic solvers), installed once per venv like the test tools.
+LR2BENCH_STAMP := $(VENV)/.lr2bench-deps-installed
+
+$(LR2BENCH_STAMP): $(PY)
+	$(PIP) install --quiet "wordfreq>=3"
+	touch $@
+
+lr2bench-deps: $(LR2BENCH_STAMP)
+
 # Rust tests in the test profile (optimised, with debug assertions and overflow checks).
 cargo-test:
 	cargo test -p fastback-core
 
 # The Python suite against the built extension (tests/: API, differential
 # against PySAT's CaDiCaL, DIMACS, CLI).
-pytest: build dev-deps gnn-deps
+pytest: build dev-deps gnn-deps lr2bench-deps
 	FASTBACK_REQUIRE_GNN=1 $(PY) -m pytest -q
 
 # The hand-written python/fastback/_core.pyi must match the built module.
@@ -67,7 +77,7 @@ stubtest: build dev-deps
 	$(PY) -m mypy.stubtest fastback._core --allowlist stubtest-allowlist.txt
 
 # From a fresh clone: venv, test tools, Rust tests, release build, pytest, stubtest.
-test: dev-deps gnn-deps cargo-test build pytest stubtest
+test: dev-deps gnn-deps lr2bench-deps cargo-test build pytest stubtest
 
 # The anchors benches/sat.py compares against: Debian's MiniSat 2.2 and CaDiCaL
 # (apt, as root or through sudo) and PySAT's CaDiCaL 1.9.5 in the venv; GNU time

@@ -25,6 +25,7 @@ from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from fastback import __version__, _core
 from fastback._errors import DimacsError
+from fastback.lr2bench import cli as _lr2bench_cli
 from fastback.neuro import cli as _neuro_cli
 
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
@@ -282,6 +283,7 @@ def _run_sat(args: argparse.Namespace) -> int:
 
 COMMANDS["sat"] = ("solve a DIMACS CNF formula (SAT competition output)", _add_sat_arguments, _run_sat)
 COMMANDS["neuro"] = (_neuro_cli.HELP, _neuro_cli.add_arguments, _neuro_cli.run)
+COMMANDS["lr2bench"] = (_lr2bench_cli.HELP, _lr2bench_cli.add_arguments, _lr2bench_cli.run)
 
 
 # --------------------------------------------------------------------------
