@@ -88,7 +88,8 @@ def _run_score(args: argparse.Namespace) -> int:
 
 def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--task", required=True, choices=_TASKS + ("all",),
-                   help="the task to solve, or all (tasks whose solver cannot run are skipped, with a note)")
+                   help="the task to solve, or all (tasks whose solver cannot run and levels without "
+                        "data are then skipped, with a note on stderr)")
     p.add_argument("--level", default=None, metavar="L", help="one level (default: every level of the task)")
     p.add_argument("--out", required=True, metavar="FILE", help="JSONL output ('-' for stdout)")
     _add_data_argument(p)
@@ -144,6 +145,10 @@ def _run_solve(args: argparse.Namespace) -> int:
                         return _error("solve", str(e))
                     skipped.append(f"{task}: {e}")
                     break
+                except DataNotFoundError as e:
+                    if args.task != "all":
+                        return _error("solve", str(e))
+                    skipped.append(f"{task} {level}: {e}")
                 finally:
                     if bar:
                         bar.close()

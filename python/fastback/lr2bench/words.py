@@ -41,6 +41,7 @@ class MissingWordList(ImportError):
     """``wordfreq`` is not installed (``pip install 'fastback[lr2bench]'``)."""
 
 
+@functools.lru_cache(maxsize=1)
 def _frequencies() -> Dict[str, float]:
     try:
         import wordfreq
@@ -110,16 +111,22 @@ def ngram_model() -> np.ndarray:
     """log10 P(4-gram) over 27 symbols (A-Z and the boundary), flattened:
     index ``((a*27 + b)*27 + c)*27 + d``. Cached; needs wordfreq."""
     freqs = _frequencies()
-    counts = np.zeros(_SYMBOLS ** 4, dtype=np.float64)
-    index: List[int] = []
-    weight: List[float] = []
-    for word, freq in freqs.items():
-        codes = [BOUNDARY, BOUNDARY] + encode(word) + [BOUNDARY, BOUNDARY]
-        for i in range(len(codes) - 3):
-            a, b, c, d = codes[i:i + 4]
-            index.append(((a * 27 + b) * 27 + c) * 27 + d)
-            weight.append(freq)
-    np.add.at(counts, np.asarray(index, dtype=np.int64), np.asarray(weight))
+    words = [w.replace("'", "") for w in freqs]
+    weights = np.fromiter(freqs.values(), dtype=np.float64, count=len(freqs))
+    # Every word framed by two boundaries on each side, all frames end to
+    # end; a gram counts when it starts within its own frame's first
+    # len(word) + 1 positions.
+    text = "".join(f"__{w}__" for w in words).encode("ascii")
+    codes = np.frombuffer(text, dtype=np.uint8).astype(np.int64) - 65
+    codes[codes < 0] = BOUNDARY  # '_' is 95 - 65 = 30
+    codes[codes > 25] = BOUNDARY
+    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    frame_starts = np.concatenate(([0], np.cumsum(lengths + 4)[:-1]))
+    per_word = lengths + 1
+    starts = np.repeat(frame_starts, per_word) + (np.arange(per_word.sum()) -
+                                                  np.repeat(np.cumsum(per_word) - per_word, per_word))
+    index = ((codes[starts] * 27 + codes[starts + 1]) * 27 + codes[starts + 2]) * 27 + codes[starts + 3]
+    counts = np.bincount(index, weights=np.repeat(weights, per_word), minlength=_SYMBOLS ** 4)
     # Scale to pseudo-counts (the most common gram about 1e7) and add one.
     counts *= 1e7 / counts.max()
     counts += 1.0
