@@ -205,7 +205,8 @@ _SMALLER = (
 _COMPARATIVE_RE = re.compile(r"\b(" + "|".join(_GREATER + _SMALLER) + r")\b")
 _GAP_RE = re.compile(
     r"(?<![\w$.,:])"
-    r"(?:(?P<num>\$?\d[\d,]*(?:\.\d+)?)|(?P<half>a half)|(?P<one>the)(?= (?:" + _UNIT_WORDS + r")\b))"
+    r"(?:(?P<num>\$?\d[\d,]*(?:\.\d+)?)|(?P<half>a half)"
+    r"|(?P<one>the)(?= (?:" + _UNIT_WORDS + r")\b))"
     r"(?:[ -]+(?P<unit>tenths? of an? point|(?:" + _UNIT_WORDS + r")s?))?"
     r"(?=\s+(?:" + "|".join(_GREATER + _SMALLER) + r")\b)"
 )
@@ -263,6 +264,13 @@ def _spellings(value: str) -> List[str]:
     return out
 
 
+def _mention_pattern(spelling: str) -> "re.Pattern[str]":
+    body = re.escape(spelling)
+    if spelling[:1].islower():
+        body = f"(?:{body}|^{re.escape(spelling[:1].upper() + spelling[1:])})"
+    return re.compile(r"(?<![\w$.,:'-])" + body + r"(?![\w-]|[.,:]\d)")
+
+
 @dataclass(frozen=True)
 class _Mention:
     start: int
@@ -305,7 +313,7 @@ class Puzzle:
                 spellings.extend((s, Ref(c, v)) for s in _spellings(v))
         # Longest spelling first, so "cherry cola" wins over "cola".
         spellings.sort(key=lambda sr: -len(sr[0]))
-        self._spellings = spellings
+        self._patterns = [(_mention_pattern(s), ref) for s, ref in spellings]
         self.first = self.categories[0]
         quantities = [_quantity(v) for v in self.values[self.first]]
         kinds = {q[0] for q in quantities if q is not None}
@@ -321,9 +329,8 @@ class Puzzle:
         Precondition: the first category is a quantity (``scale_kind``)."""
         if self.scale_kind is None:
             raise ValueError(f"category {self.first!r} is not a quantity")
-        return [
-            _measure(self.scale_kind, v, q, unit) for v, q in zip(self.values[self.first], self._scale)
-        ]
+        kind, values = self.scale_kind, self.values[self.first]
+        return [_measure(kind, v, q, unit) for v, q in zip(values, self._scale)]
 
     def row_of_first(self, ref: Ref) -> int:
         """The row of a value of the first category (its position there)."""
@@ -338,14 +345,8 @@ class Puzzle:
         number). A lower-case value also matches capitalised at the start."""
         taken = [False] * len(text)
         found: List[_Mention] = []
-        for spelling, ref in self._spellings:
-            pattern = r"(?<![\w$.,:'-])" + re.escape(spelling) + r"(?![\w-]|[.,:]\d)"
-            hits = list(re.finditer(pattern, text))
-            if spelling[:1].islower() and text.startswith(spelling[:1].upper() + spelling[1:]):
-                capital = re.match(re.escape(spelling[:1].upper() + spelling[1:]) + r"(?![\w-])", text)
-                if capital:
-                    hits.append(capital)
-            for m in hits:
+        for pattern, ref in self._patterns:
+            for m in pattern.finditer(text):
                 if any(taken[m.start() : m.end()]):
                     continue
                 for i in range(m.start(), m.end()):
@@ -432,7 +433,7 @@ def parse_clue(text: str, puzzle: Puzzle) -> List[Constraint]:
     return _subject_predicates(refs, between)
 
 
-_COUNT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_COUNT_WORDS = "zero one two three four five six seven eight nine ten".split()
 
 
 def _all_different(refs: List[Ref], between: List[str]) -> List[Constraint]:
