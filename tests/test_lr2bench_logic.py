@@ -194,6 +194,7 @@ UNPARSEABLE = [
     (COMMUTERS, "Asher likes tea."),  # one value only
     (SHOP, "Bryan paid 3 euros more than Ira."),  # a unit outside the closed list
     (FLIGHTS, "Ian came 1 hour after Dave and 2 hours before Paul."),
+    (COMMUTERS, "Asher has an anniversary 2 hours after Kayla."),  # hours on dates
 ]  # fmt: skip
 
 
@@ -213,6 +214,7 @@ def test_quantities_of_ordered_categories() -> None:
     assert SKATERS.measure("tenth") == [263, 266, 269, 272]
     assert Puzzle({"mixed": ["first", "May"], "x": ["a", "b"]}).scale_kind is None
     assert Puzzle({"colors": ["red", "blue"], "x": ["a", "b"]}).scale_kind is None
+    assert Puzzle({"dates": ["February 30", "May 1"], "x": ["a", "b"]}).scale_kind is None
 
 
 def test_puzzle_rejects_inconsistent_values() -> None:

@@ -171,7 +171,10 @@ def _quantity(value: str) -> Optional[Tuple[str, Fraction]]:
         return "duration", Fraction(int(m[1]) * 60 + int(m[2]))
     m = re.fullmatch(r"([A-Z][a-z]+) (\d{1,2})(?:st|nd|rd|th)?", v)
     if m and m[1] in _MONTHS:
-        day = datetime.date(2001, _MONTHS.index(m[1]) + 1, int(m[2]))
+        try:  # a year with no leap day: differences are in days as listed
+            day = datetime.date(2001, _MONTHS.index(m[1]) + 1, int(m[2]))
+        except ValueError:
+            return None
         return "date", Fraction(day.timetuple().tm_yday)
     if v in _MONTHS:
         return "month", Fraction(_MONTHS.index(v) + 1)
@@ -222,6 +225,19 @@ def _gap_amount(match: "re.Match[str]") -> Tuple[Fraction, str]:
     else:
         amount = Fraction(match["num"].lstrip("$").replace(",", ""))
     return amount, (match["unit"] or "").split(" ")[0].rstrip("s")
+
+
+# The units a gap may use on each kind of scale; on plain numbers, any unit
+# ("3 years" on years, "6 minutes" on lengths in minutes, "20 cents" on
+# prices). A gap in other units is read as no template, not converted.
+_SCALE_UNITS: Dict[str, Tuple[str, ...]] = {
+    "clock": ("", "hour", "minute"),
+    "duration": ("", "minute", "second"),
+    "date": ("", "day", "week", "month"),
+    "month": ("", "month"),
+    "weekday": ("", "day"),
+    "ordinal": ("",),
+}
 
 
 def _measure(kind: str, value: str, base: Fraction, unit: str) -> Fraction:
@@ -394,7 +410,10 @@ def _cut_gap(text: str, puzzle: Puzzle) -> Tuple[str, Optional[Tuple[Fraction, s
     if puzzle.scale_kind is None:
         raise ClueError(f"a difference, but {puzzle.first!r} is not a quantity")
     m = gaps[0]
-    return text[: m.start()] + _GAP_MARK + text[m.end() :], _gap_amount(m)
+    amount, unit = _gap_amount(m)
+    if unit not in _SCALE_UNITS.get(puzzle.scale_kind, (unit,)):
+        raise ClueError(f"a difference in {unit}s on {puzzle.first!r}")
+    return text[: m.start()] + _GAP_MARK + text[m.end() :], (amount, unit)
 
 
 def parse_clue(text: str, puzzle: Puzzle) -> List[Constraint]:
