@@ -17,6 +17,7 @@ mod guard;
 mod lits;
 mod neuro;
 mod solver;
+mod traces;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -29,5 +30,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check::check_drat, m)?)?;
     m.add_function(wrap_pyfunction!(neuro::neuro_graph, m)?)?;
     m.add_class::<neuro::PyPhaseModel>()?;
+    m.add_function(wrap_pyfunction!(traces::traces_options, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::countdown_solve, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::sudoku_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::countdown_trace, m)?)?;
     Ok(())
 }

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use super::expr::{combine, Canon, Expr, ExprId, Exprs};
+use super::expr::{combine, Canon, Expr, ExprId, Exprs, Op};
 use crate::traces::error::{Budget, StopFn, TraceError};
 
 /// Most numbers an instance may have (8 numbers: about 10^10 step sequences
@@ -67,39 +67,45 @@ struct Solver<'a, 'b> {
 }
 
 impl Solver<'_, '_> {
-    fn record(&mut self, id: ExprId, used: usize) {
+    fn record(&mut self, id: ExprId, steps: usize) {
         let canon = self.exprs.canonical(id);
         if self.mode == Mode::First {
-            self.found.push((used, self.exprs.infix(id)));
+            self.found.push((steps, self.exprs.infix(id)));
         } else if self.seen.insert(canon.clone()) {
-            self.found.push((used, canon.to_infix()));
+            self.found.push((steps, canon.to_infix()));
         }
     }
 
     /// Ok(true) when `First` found its solution.
-    fn search(&mut self, items: &[(u64, ExprId)], used: usize) -> Result<bool, TraceError> {
+    fn search(&mut self, items: &[(u64, ExprId)], steps: usize) -> Result<bool, TraceError> {
         for i in 0..items.len() {
             for j in i + 1..items.len() {
                 let (a, ea) = items[i];
                 let (b, eb) = items[j];
                 for step in combine(i, j, a, b) {
-                    self.budget.tick()?;
                     let (left, right) = if step.left == a && step.right == b { (ea, eb) } else { (eb, ea) };
-                    let mark = self.exprs.nodes.len();
-                    let e = self.exprs.push(Expr::Bin { op: step.op, left, right, value: step.result });
-                    let mut next: Vec<(u64, ExprId)> =
-                        items.iter().enumerate().filter(|&(k, _)| k != i && k != j).map(|(_, &x)| x).collect();
-                    next.push((step.result, e));
-                    if step.result == self.target && (!self.use_all || next.len() == 1) {
-                        self.record(e, used + 1);
-                        if self.mode == Mode::First {
+                    // x / y with equal values is 1 either way round, but the
+                    // two expressions differ: both are solutions' parts.
+                    let orientations: &[(ExprId, ExprId)] =
+                        if step.op == Op::Div && a == b { &[(left, right), (right, left)] } else { &[(left, right)] };
+                    for &(left, right) in orientations {
+                        self.budget.tick()?;
+                        let mark = self.exprs.nodes.len();
+                        let e = self.exprs.push(Expr::Bin { op: step.op, left, right, value: step.result });
+                        let mut next: Vec<(u64, ExprId)> =
+                            items.iter().enumerate().filter(|&(k, _)| k != i && k != j).map(|(_, &x)| x).collect();
+                        next.push((step.result, e));
+                        if step.result == self.target && (!self.use_all || next.len() == 1) {
+                            self.record(e, steps + 1);
+                            if self.mode == Mode::First {
+                                return Ok(true);
+                            }
+                        }
+                        if next.len() >= 2 && self.search(&next, steps + 1)? {
                             return Ok(true);
                         }
+                        self.exprs.nodes.truncate(mark);
                     }
-                    if next.len() >= 2 && self.search(&next, used + 1)? {
-                        return Ok(true);
-                    }
-                    self.exprs.nodes.truncate(mark);
                 }
             }
         }
