@@ -61,7 +61,9 @@ def _fail(line: int, message: str) -> TraceVerificationError:
 
 
 class _Sudoku:
-    """A grid with the rules, written for the replay only."""
+    """A grid with the rules, written for the replay only. The values
+    present in each row, column and box are kept as sets, updated on every
+    placement and rebuilt on a revert."""
 
     def __init__(self, line: str) -> None:
         line = line.strip()
@@ -70,8 +72,10 @@ class _Sudoku:
             raise _fail(0, f"puzzle of {len(line)} characters is not a supported Sudoku")
         self.b, self.n = b, b * b
         self.letters = self.n > 9
+        self.all = set(range(1, self.n + 1))
         self.values: List[int] = [self._value(ch) for ch in line]
         self.givens = list(self.values)
+        self.restore(self.values)
 
     def _value(self, ch: str) -> int:
         if ch in "._0":
@@ -80,6 +84,32 @@ class _Sudoku:
         if not 1 <= v <= self.n:
             raise _fail(0, f"puzzle symbol {ch!r} out of range")
         return v
+
+    def _box(self, cell: int) -> int:
+        r, c = divmod(cell, self.n)
+        return (r // self.b) * self.b + c // self.b
+
+    def restore(self, values: List[int]) -> None:
+        """Sets every cell to ``values`` (a revert, or the start) and the
+        unit sets with them."""
+        if not hasattr(self, "sets"):
+            self.sets: Dict[str, List[Set[int]]] = {k: [set() for _ in range(self.n)]
+                                                    for k in ("row", "column", "box")}
+            changed = [(cell, 0, v) for cell, v in enumerate(values) if v]
+        else:
+            changed = [(cell, old, new) for cell, (old, new) in enumerate(zip(self.values, values)) if old != new]
+        for cell, old, new in changed:
+            for kind, index in self.units_of(cell):
+                if old:
+                    self.sets[kind][index].discard(old)
+                if new:
+                    self.sets[kind][index].add(new)
+        self.values = list(values)
+
+    def place(self, cell: int, v: int) -> None:
+        self.values[cell] = v
+        for kind, index in self.units_of(cell):
+            self.sets[kind][index].add(v)
 
     def symbol(self, v: int) -> str:
         if v == 0:
@@ -100,19 +130,20 @@ class _Sudoku:
 
     def units_of(self, cell: int) -> List[Tuple[str, int]]:
         r, c = divmod(cell, self.n)
-        return [("row", r), ("column", c), ("box", (r // self.b) * self.b + c // self.b)]
+        return [("row", r), ("column", c), ("box", self._box(cell))]
 
-    def missing(self, cells: Sequence[int]) -> List[int]:
-        present = {self.values[i] for i in cells}
-        return [v for v in range(1, self.n + 1) if v not in present]
+    def missing(self, kind: str, index: int) -> List[int]:
+        return sorted(self.all - self.sets[kind][index])
 
     def candidates(self, cell: int) -> List[int]:
         if self.values[cell]:
             return []
-        sets = [set(self.missing(self.unit(k, i))) for k, i in self.units_of(cell)]
-        return sorted(sets[0] & sets[1] & sets[2])
+        r, c = divmod(cell, self.n)
+        return sorted(self.all - self.sets["row"][r] - self.sets["column"][c] - self.sets["box"][self._box(cell)])
 
     def places(self, kind: str, index: int, v: int) -> List[int]:
+        if v in self.sets[kind][index]:
+            return []
         return [i for i in self.unit(kind, index) if v in self.candidates(i)]
 
     def cell(self, lineno: int, r: str, c: str) -> int:
@@ -122,6 +153,7 @@ class _Sudoku:
         return ri * self.n + ci
 
     def solved(self) -> bool:
+        """Checked from the values alone (not the sets)."""
         if 0 in self.values:
             return False
         full = list(range(1, self.n + 1))
@@ -195,7 +227,8 @@ def replay_sudoku_dfs(puzzle: str, text: str, *, expected_solution: Optional[str
             if kind == "revert":
                 if previous not in ("dead", "revert"):
                     raise _fail(lineno, "a revert must follow a dead end or another revert")
-                _, grid.values = stack.revert(lineno, cell, v, line)
+                _, before = stack.revert(lineno, cell, v, line)
+                grid.restore(before)
                 backtracks += 1
             else:
                 cands = grid.candidates(cell)
@@ -206,7 +239,7 @@ def replay_sudoku_dfs(puzzle: str, text: str, *, expected_solution: Optional[str
                     raise _fail(lineno, f"{line} is not forced: neither a naked nor a hidden single")
                 if kind == "guess":
                     stack.push(cell, v, list(grid.values))
-                grid.values[cell] = v
+                grid.place(cell, v)
         elif _DEAD_CELL.fullmatch(line):
             m = _DEAD_CELL.fullmatch(line)
             assert m is not None
@@ -219,8 +252,7 @@ def replay_sudoku_dfs(puzzle: str, text: str, *, expected_solution: Optional[str
             unit, index, v = m.group(1), int(m.group(2)) - 1, int(m.group(3))
             if not 0 <= index < grid.n:
                 raise _fail(lineno, f"{line}: no such {unit}")
-            cells = grid.unit(unit, index)
-            if any(grid.values[i] == v for i in cells) or grid.places(unit, index, v):
+            if v in grid.sets[unit][index] or grid.places(unit, index, v):
                 raise _fail(lineno, f"{line}: {v} is placed in or still fits the {unit}")
         elif line == "solved":
             solved_at = lineno
@@ -282,7 +314,7 @@ def replay_sudoku_nl(puzzle: str, text: str, *, expected_solution: Optional[str]
             if retry is None or retry[:2] != (depth, cell):
                 retry = None
             stack.push(cell, v, list(grid.values))
-        grid.values[cell] = v
+        grid.place(cell, v)
 
     while i < len(lines):
         line, lineno = lines[i], i + 1
@@ -300,7 +332,7 @@ def replay_sudoku_nl(puzzle: str, text: str, *, expected_solution: Optional[str]
             if (row, col, r2, c2) != (r, c, r, c) or int(b1) != grid.b or int(b2) != grid.b:
                 raise _fail(lineno, "the sentence names different cells, or a wrong box size")
             units = grid.units_of(cell)
-            if (_ints(rmiss), _ints(cmiss), _ints(bmiss)) != tuple(grid.missing(grid.unit(k, x)) for k, x in units):
+            if (_ints(rmiss), _ints(cmiss), _ints(bmiss)) != tuple(grid.missing(k, x) for k, x in units):
                 raise _fail(lineno, "a 'missing' list is not what the board is missing")
             if _ints(cands) != grid.candidates(cell) or grid.values[cell]:
                 raise _fail(lineno, f"the possible values are {grid.candidates(cell)}, not [{cands}]")
@@ -340,8 +372,7 @@ def replay_sudoku_nl(puzzle: str, text: str, *, expected_solution: Optional[str]
             n = _NO_PLACE.fullmatch(line)
             assert n is not None
             unit, index, v = n.group(1), int(n.group(2)) - 1, int(n.group(3))
-            if not 0 <= index < grid.n or any(grid.values[k] == v for k in grid.unit(unit, index)) \
-                    or grid.places(unit, index, v):
+            if not 0 <= index < grid.n or v in grid.sets[unit][index] or grid.places(unit, index, v):
                 raise _fail(lineno, f"{v} is placed in or still fits {unit} {index + 1}")
             kind = "dead"
         elif _BACK.fullmatch(line):
@@ -350,7 +381,8 @@ def replay_sudoku_nl(puzzle: str, text: str, *, expected_solution: Optional[str]
             if previous not in ("dead", "revert"):
                 raise _fail(lineno, "a revert must follow a dead end or another revert")
             cell, v = grid.cell(lineno, k.group(1), k.group(2)), int(k.group(3))
-            depth, grid.values = stack.revert(lineno, cell, v, line)
+            depth, before = stack.revert(lineno, cell, v, line)
+            grid.restore(before)
             i = board_follows(i)
             backtracks += 1
             if retry is not None and retry[:2] == (depth, cell):

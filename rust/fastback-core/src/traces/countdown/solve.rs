@@ -76,10 +76,14 @@ impl Solver<'_, '_> {
         }
     }
 
-    /// Ok(true) when `First` found its solution.
-    fn search(&mut self, items: &[(u64, ExprId)], steps: usize) -> Result<bool, TraceError> {
-        for i in 0..items.len() {
-            for j in i + 1..items.len() {
+    /// Searches below `items` (the current numbers and their expressions).
+    /// Ok(true) when `First` found its solution. The child lists are made in
+    /// place (the result at `i`, the last item moved to `j`) and `items` is
+    /// as on entry when this returns Ok(false).
+    fn search(&mut self, items: &mut [(u64, ExprId)], steps: usize) -> Result<bool, TraceError> {
+        let n = items.len();
+        for i in 0..n {
+            for j in i + 1..n {
                 let (a, ea) = items[i];
                 let (b, eb) = items[j];
                 for step in combine(i, j, a, b) {
@@ -92,17 +96,22 @@ impl Solver<'_, '_> {
                         self.budget.tick()?;
                         let mark = self.exprs.nodes.len();
                         let e = self.exprs.push(Expr::Bin { op: step.op, left, right, value: step.result });
-                        let mut next: Vec<(u64, ExprId)> =
-                            items.iter().enumerate().filter(|&(k, _)| k != i && k != j).map(|(_, &x)| x).collect();
-                        next.push((step.result, e));
-                        if step.result == self.target && (!self.use_all || next.len() == 1) {
+                        if step.result == self.target && (!self.use_all || n == 2) {
                             self.record(e, steps + 1);
                             if self.mode == Mode::First {
                                 return Ok(true);
                             }
                         }
-                        if next.len() >= 2 && self.search(&next, steps + 1)? {
-                            return Ok(true);
+                        if n > 2 {
+                            let last = items[n - 1];
+                            items[i] = (step.result, e);
+                            items[j] = last;
+                            if self.search(&mut items[..n - 1], steps + 1)? {
+                                return Ok(true);
+                            }
+                            items[n - 1] = last;
+                            items[j] = (b, eb);
+                            items[i] = (a, ea);
                         }
                         self.exprs.nodes.truncate(mark);
                     }
@@ -139,17 +148,16 @@ pub fn solve(
         found: Vec::new(),
         budget: &mut budget,
     };
-    let items: Vec<(u64, ExprId)> = inst.numbers.iter().map(|&v| (v, solver.exprs.push(Expr::Num(v)))).collect();
-    if let Some(&(v, e)) = items.iter().find(|&&(v, _)| v == inst.target) {
+    let mut items: Vec<(u64, ExprId)> = inst.numbers.iter().map(|&v| (v, solver.exprs.push(Expr::Num(v)))).collect();
+    if let Some(&(_, e)) = items.iter().find(|&&(v, _)| v == inst.target) {
         if !use_all || items.len() == 1 {
-            let _ = v;
             solver.record(e, 0);
             if mode == Mode::First {
                 return Ok(solver.found.into_iter().map(|(_, s)| s).collect());
             }
         }
     }
-    solver.search(&items, 0)?;
+    solver.search(&mut items, 0)?;
     let mut found = solver.found;
     if mode == Mode::All {
         found.sort();
