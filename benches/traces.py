@@ -19,8 +19,10 @@ and the mean length of a trace, for
 
 - Sudoku: the first ``--sudoku N`` puzzles of the 17-clue set
   (``../shared/bench/sudoku/puzzles2_17_clue``): the full search in ``dfs``
-  and ``nl``, and ``nl`` with 3 backtracks (default options: naked singles,
-  fewest candidates first); the 50 LR²Bench 9×9 hard puzzles in ``nl`` with
+  (the full search in ``nl`` prints a board per revert, megabytes per
+  puzzle, and is left out), and ``dfs`` and ``nl`` with 3 backtracks
+  (default options: naked singles, fewest candidates first); the 50 LR²Bench
+  9×9 hard puzzles in ``nl`` with
   1 backtrack under the paper's own search (no propagation, first empty
   cell), skipping those that cannot supply it;
 - CountDown: ``--countdown N`` generated instances (4 numbers in 1..99,
@@ -123,7 +125,7 @@ def timed(f: Callable[[], Any]) -> Tuple[Any, float]:
 
 
 def part_solve(args: argparse.Namespace) -> None:
-    print(f"== CountDown solver (fastback {traces.__name__}) vs plain Python, same instances, one thread")
+    print("== CountDown solver: fastback vs a plain-Python solver, same instances, one thread")
     rows = []
     classic = classic_instances(args.classic, args.seed)
     fb_first, fb_all, py_first, n_sol = [], [], [], []
@@ -144,6 +146,8 @@ def part_solve(args: argparse.Namespace) -> None:
         py_all_times.append(t)
         assert {canon(x) for x in trees} == {canon(parse(s)) for s in traces.solve_countdown(nums, target, all=True)}
     rows.append(("classic 6 numbers, all solutions", len(classic), fb_all, py_all_times))
+    rows.append((f"  the same, first {len(py_all_times)} instances", len(py_all_times), fb_all[:len(py_all_times)],
+                 py_all_times))
     five = five_instances(args.five, args.seed + 1)
     f5, p5 = [], []
     for nums, target in five:
@@ -159,9 +163,10 @@ def part_solve(args: argparse.Namespace) -> None:
 
     print(f"{'instances':36} {'n':>4} {'fastback ms':>12} {'python ms':>10} {'ratio':>7}   (mean per instance)")
     for name, n, fb, py in rows:
-        ratio = f"{statistics.mean(py) / statistics.mean(fb):7.0f}x" if py else "    n/a"
-        pn = f" (python on {len(py)})" if py and len(py) != n else ""
-        print(f"{name:36} {n:4d} {ms(fb):>12} {ms(py):>10} {ratio}{pn}")
+        both = py and len(py) == n
+        ratio = f"{statistics.mean(py) / statistics.mean(fb):7.0f}x" if both else "    n/a"
+        pn = f" (python on {len(py)}: see the next row)" if py and not both else ""
+        print(f"{name:36} {n:4d} {ms(fb):>12} {ms(py if both else []):>10} {ratio}{pn}")
     print(f"classic: {solvable}/{len(classic)} solvable, median {statistics.median(n_sol):.0f} distinct "
           f"solutions, max {max(n_sol)}; answers agree with the Python solver on every instance compared")
 
@@ -192,7 +197,7 @@ def part_traces(args: argparse.Namespace) -> None:
     if os.path.exists(seventeen):
         with open(seventeen) as f:
             puzzles = [line.strip() for _, line in zip(range(args.sudoku), f)]
-        for fmt, k in (("dfs", None), ("nl", None), ("nl", 3)):
+        for fmt, k in (("dfs", None), ("dfs", 3), ("nl", 3)):
             def make(p: str, v: bool, fmt: str = fmt, k: Optional[int] = k) -> Optional[traces.Trace]:
                 try:
                     return traces.sudoku_trace(p, format=fmt, backtracks=k, verify=v)
