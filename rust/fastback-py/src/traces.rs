@@ -118,12 +118,15 @@ fn backtracks_of(k: Option<i64>) -> PyResult<Option<usize>> {
         .transpose()
 }
 
+/// One row of `traces_options()`.
+type OptionRow = (String, String, String, PyObject, PyObject, String);
+
 /// Every trace option: `(name, task, kind, default, domain, description)`
 /// with `task` "sudoku", "countdown" or "both"; `kind` "int" (domain
 /// `(min, max)`), "choice" (domain: the names; default a name) or "flag"
 /// (domain None; default 0/1).
 #[pyfunction]
-pub fn traces_options(py: Python<'_>) -> PyResult<Vec<(String, String, String, PyObject, PyObject, String)>> {
+pub fn traces_options(py: Python<'_>) -> PyResult<Vec<OptionRow>> {
     TABLE
         .iter()
         .map(|o| {

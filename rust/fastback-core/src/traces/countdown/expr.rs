@@ -169,15 +169,15 @@ impl Exprs {
             Expr::Bin { op: Op::Add | Op::Sub, .. } => {
                 let (mut pos, mut neg) = (Vec::new(), Vec::new());
                 self.terms(id, false, &mut pos, &mut neg);
-                pos.sort_by(|a, b| Canon::display_order(a, b));
-                neg.sort_by(|a, b| Canon::display_order(a, b));
+                pos.sort_by(Canon::display_order);
+                neg.sort_by(Canon::display_order);
                 Canon::Sum(pos, neg)
             }
             Expr::Bin { .. } => {
                 let (mut num, mut den) = (Vec::new(), Vec::new());
                 self.factors(id, false, &mut num, &mut den);
-                num.sort_by(|a, b| Canon::display_order(a, b));
-                den.sort_by(|a, b| Canon::display_order(a, b));
+                num.sort_by(Canon::display_order);
+                den.sort_by(Canon::display_order);
                 Canon::Prod(num, den)
             }
         }

@@ -106,7 +106,7 @@ fn final_and_reverted(events: &[SudokuEvent]) -> (Vec<bool>, Vec<bool>) {
             SudokuEvent::Revert { cell, value } => {
                 let at = frames
                     .iter()
-                    .rposition(|(g, _)| g.map_or(false, |g| events[g] == SudokuEvent::Guess { cell, value }))
+                    .rposition(|(g, _)| g.is_some_and(|g| events[g] == SudokuEvent::Guess { cell, value }))
                     .expect("a revert of a guess that is not open");
                 reverted[frames[at].0.expect("frame 0 is never reverted")] = true;
                 for (_, placed) in frames.drain(at..) {

@@ -231,7 +231,11 @@ impl Board {
                 return Some(c);
             }
             let k = self.candidates(c).count_ones();
-            if best.map_or(true, |(bk, _)| k < bk) {
+            let better = match best {
+                None => true,
+                Some((bk, _)) => k < bk,
+            };
+            if better {
                 best = Some((k, c));
                 if k == 0 {
                     break;
