@@ -24,7 +24,9 @@ Formats:
   ``solution <grid line>``; the paper's exact Sudoku token format was not
   available, so this is an equivalent designed here (see the Rust renderer's
   documentation). CountDown: Stream of Search's trace lines (Gandhi et al.,
-  2024, the format Qin et al. build on), reproduced string for string
+  2024; Qin et al. describe their CountDown traces as Stream of Search's DFS,
+  but their own code could not be reached to confirm), reproduced string for
+  string
   (``Current State: 24:[8, 2, 3, 2], Operations: []``, ``Exploring
   Operation: 8+2=10, Resulting Numbers: [3, 2, 10]``, ``Generated Node
   #0,0: ...``, ``Moving to Node #0,0``, ``15,24 unequal: No Solution``,

@@ -20,7 +20,8 @@
 //!   puzzle cannot supply k, [`TraceError::NotEnoughWrongGuesses`].
 //!
 //! Two formats: `dfs` (the Qin et al. DFS lines; for CountDown, Stream of
-//! Search's format that they build on) and `nl` (the Cai et al. sentences).
+//! Search's released format, which their CountDown setting follows) and
+//! `nl` (the Cai et al. sentences).
 //! The renderers' module docs give each format and its source.
 //!
 //! Layout: [`options`] (every option, declared once), [`error`], [`rng`],

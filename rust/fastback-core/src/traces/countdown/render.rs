@@ -22,8 +22,10 @@
 //! ```
 //!
 //! Backtracks are the "Moving to Node" lines that go back (to the current
-//! node or an ancestor) rather than to a just generated child. Qin et al.'s
-//! own trace files were not reachable; their paper builds on this format.
+//! node or an ancestor) rather than to a just generated child. Qin et al.
+//! describe their CountDown traces as Stream of Search's DFS; their own
+//! released code could not be reached to confirm the exact strings, so
+//! these follow Stream of Search's released `countdown_dfs.py`.
 //!
 //! # `nl`: the natural-language format of "How Much Backtracking is Enough?" (Cai et al., 2025)
 //!
