@@ -91,3 +91,8 @@ bench: build
 
 clean:
 	rm -rf target $(VENV) .pytest_cache .hypothesis
+
+# Trace generation and the CountDown solver (benches/traces.py; results in benches/results/traces.txt).
+.PHONY: bench-traces
+bench-traces: build
+	$(PY) benches/traces.py $(BENCH_ARGS)

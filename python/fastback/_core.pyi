@@ -20,6 +20,10 @@ __all__ = [
     "check_drat",
     "neuro_graph",
     "PhaseModel",
+    "traces_options",
+    "countdown_solve",
+    "sudoku_trace",
+    "countdown_trace",
 ]
 
 __version__: str
@@ -201,3 +205,34 @@ class CspSearch:
     def trace(self) -> Optional[tuple[list[_CspTraceEvent], bool]]: ...
 
 def csp_options() -> list[tuple[str, int, int, int, str]]: ...
+
+# --- fastback.traces (rust/fastback-py/src/traces.rs) ---
+
+from typing import Any as _Any
+
+_TraceOption = Union[int, bool, str]
+
+def traces_options() -> list[
+    tuple[str, str, str, Union[int, str], Union[tuple[int, int], list[str], None], str]
+]: ...
+def countdown_solve(
+    numbers: Sequence[int],
+    target: int,
+    *,
+    all: bool = False,
+    use_all: bool = False,
+    max_nodes: Optional[int] = None,
+) -> list[str]: ...
+def sudoku_trace(
+    puzzle: str,
+    format: str = "dfs",
+    backtracks: Optional[int] = None,
+    options: Optional[dict[str, _TraceOption]] = None,
+) -> dict[str, _Any]: ...
+def countdown_trace(
+    numbers: Sequence[int],
+    target: int,
+    format: str = "dfs",
+    backtracks: Optional[int] = None,
+    options: Optional[dict[str, _TraceOption]] = None,
+) -> dict[str, _Any]: ...

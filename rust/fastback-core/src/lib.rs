@@ -7,3 +7,4 @@
 pub mod sat;
 pub mod graph;
 pub mod csp;
+pub mod traces;

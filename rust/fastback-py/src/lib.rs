@@ -19,6 +19,7 @@ mod guard;
 mod lits;
 mod neuro;
 mod solver;
+mod traces;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,5 +33,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(neuro::neuro_graph, m)?)?;
     m.add_class::<neuro::PyPhaseModel>()?;
     csp::register(m)?;
+    m.add_function(wrap_pyfunction!(traces::traces_options, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::countdown_solve, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::sudoku_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::countdown_trace, m)?)?;
     Ok(())
 }
