@@ -35,8 +35,9 @@ demo: build
 # file records that they are there, so `make test` does not re-resolve them.
 DEV_STAMP := $(VENV)/.dev-deps-installed
 
-$(DEV_STAMP): $(PY)
-	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8"
+# reasoning-gym generates the puzzles of the external check (tests/test_reasoning_gym.py).
+$(DEV_STAMP): $(PY) pyproject.toml
+	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8" "reasoning-gym>=0.1.20"
 	touch $@
 
 dev-deps: $(DEV_STAMP)
