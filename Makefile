@@ -35,8 +35,9 @@ demo: build
 # file records that they are there, so `make test` does not re-resolve them.
 DEV_STAMP := $(VENV)/.dev-deps-installed
 
-$(DEV_STAMP): $(PY)
-	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8"
+# reasoning-gym generates the puzzles of the external check (tests/test_reasoning_gym.py).
+$(DEV_STAMP): $(PY) pyproject.toml
+	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8" "reasoning-gym>=0.1.20"
 	touch $@
 
 dev-deps: $(DEV_STAMP)
@@ -54,7 +55,9 @@ $(GNN_STAMP): $(PY)
 gnn-deps: $(GNN_STAMP)
 
 # The lr2bench extra (wordfreq, the English word list of the cryptogram,
-# drop-quote and acrostic solvers), installed once per venv like the test tools.
+# drop-quote and acrostic solvers), installed once per venv like the test tools;
+# make test sets FASTBACK_REQUIRE_LR2BENCH so that the LR²Bench tests fail
+# rather than skip when wordfreq or ../shared/bench/lr2bench is missing.
 LR2BENCH_STAMP := $(VENV)/.lr2bench-deps-installed
 
 $(LR2BENCH_STAMP): $(PY)
@@ -70,7 +73,7 @@ cargo-test:
 # The Python suite against the built extension (tests/: API, differential
 # against PySAT's CaDiCaL, DIMACS, CLI).
 pytest: build dev-deps gnn-deps lr2bench-deps
-	FASTBACK_REQUIRE_GNN=1 $(PY) -m pytest -q
+	FASTBACK_REQUIRE_GNN=1 FASTBACK_REQUIRE_LR2BENCH=1 $(PY) -m pytest -q
 
 # The hand-written python/fastback/_core.pyi must match the built module.
 stubtest: build dev-deps
@@ -101,3 +104,8 @@ bench: build
 
 clean:
 	rm -rf target $(VENV) .pytest_cache .hypothesis
+
+# Trace generation and the CountDown solver (benches/traces.py; results in benches/results/traces.txt).
+.PHONY: bench-traces
+bench-traces: build
+	$(PY) benches/traces.py $(BENCH_ARGS)

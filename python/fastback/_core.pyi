@@ -20,6 +20,10 @@ __all__ = [
     "check_drat",
     "neuro_graph",
     "PhaseModel",
+    "traces_options",
+    "countdown_solve",
+    "sudoku_trace",
+    "countdown_trace",
 ]
 
 __version__: str
@@ -151,3 +155,84 @@ class PhaseModel:
         threads: int = 0,
         logits: bool = False,
     ) -> npt.NDArray[np.float32]: ...
+
+# --- fastback.csp (rust/fastback-py/src/csp.rs) ---
+
+__all__ += ["CspModel", "CspSearch", "csp_options"]
+
+_CspLit = tuple[int, str, int]
+
+@final
+class CspModel:
+    def __new__(cls) -> CspModel: ...
+    def new_int_var(self, lo: int, hi: int) -> int: ...
+    def new_var_from_values(self, values: Sequence[int]) -> int: ...
+    def new_aux_bool(self) -> int: ...
+    def set_branching(self, var: int, branch: bool) -> None: ...
+    def linear(self, coefs: Sequence[int], vars: Sequence[int], op: str, rhs: int) -> int: ...
+    def reify_linear(
+        self, coefs: Sequence[int], vars: Sequence[int], op: str, rhs: int
+    ) -> Union[bool, _CspLit]: ...
+    def clause(self, lits: Sequence[_CspLit]) -> int: ...
+    def all_different(self, vars: Sequence[int], offsets: Sequence[int], level: str) -> int: ...
+    def table(self, vars: Sequence[int], tuples: Sequence[int]) -> int: ...
+    def element_const(self, array: Sequence[int], index: int, value: int) -> int: ...
+    def element_var(self, array: Sequence[int], index: int, value: int) -> int: ...
+    def num_vars(self) -> int: ...
+    def num_constraints(self) -> int: ...
+    def domain(self, v: int) -> list[int]: ...
+    def bounds(self, v: int) -> tuple[int, int]: ...
+
+_CspTraceEvent = tuple[
+    str, int, Optional[int], Optional[str], Optional[int], Optional[int], Optional[list[int]]
+]
+
+@final
+class CspSearch:
+    def __new__(
+        cls,
+        model: CspModel,
+        options: Optional[dict[str, int]] = None,
+        time_limit: Optional[float] = None,
+        node_limit: Optional[int] = None,
+        fail_limit: Optional[int] = None,
+        trace: bool = False,
+    ) -> CspSearch: ...
+    def next(self) -> tuple[str, Optional[list[int]]]: ...
+    def count(self, limit: Optional[int] = None) -> tuple[int, str]: ...
+    def interrupt(self) -> None: ...
+    def stats(self) -> dict[str, Union[int, float]]: ...
+    def trace(self) -> Optional[tuple[list[_CspTraceEvent], bool]]: ...
+
+def csp_options() -> list[tuple[str, int, int, int, str]]: ...
+
+# --- fastback.traces (rust/fastback-py/src/traces.rs) ---
+
+from typing import Any as _Any
+
+_TraceOption = Union[int, bool, str]
+
+def traces_options() -> list[
+    tuple[str, str, str, Union[int, str], Union[tuple[int, int], list[str], None], str]
+]: ...
+def countdown_solve(
+    numbers: Sequence[int],
+    target: int,
+    *,
+    all: bool = False,
+    use_all: bool = False,
+    max_nodes: Optional[int] = None,
+) -> list[str]: ...
+def sudoku_trace(
+    puzzle: str,
+    format: str = "dfs",
+    backtracks: Optional[int] = None,
+    options: Optional[dict[str, _TraceOption]] = None,
+) -> dict[str, _Any]: ...
+def countdown_trace(
+    numbers: Sequence[int],
+    target: int,
+    format: str = "dfs",
+    backtracks: Optional[int] = None,
+    options: Optional[dict[str, _TraceOption]] = None,
+) -> dict[str, _Any]: ...

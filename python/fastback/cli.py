@@ -27,6 +27,7 @@ from fastback import __version__, _core
 from fastback._errors import DimacsError
 from fastback.lr2bench import cli as _lr2bench_cli
 from fastback.neuro import cli as _neuro_cli
+from fastback.traces import cli as _traces_cli
 
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
 COMMANDS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None],
@@ -284,6 +285,7 @@ def _run_sat(args: argparse.Namespace) -> int:
 COMMANDS["sat"] = ("solve a DIMACS CNF formula (SAT competition output)", _add_sat_arguments, _run_sat)
 COMMANDS["neuro"] = (_neuro_cli.HELP, _neuro_cli.add_arguments, _neuro_cli.run)
 COMMANDS["lr2bench"] = (_lr2bench_cli.HELP, _lr2bench_cli.add_arguments, _lr2bench_cli.run)
+COMMANDS["traces"] = (_traces_cli.HELP, _traces_cli.add_arguments, _traces_cli.run)
 
 
 # --------------------------------------------------------------------------

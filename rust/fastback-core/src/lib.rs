@@ -6,3 +6,5 @@
 
 pub mod sat;
 pub mod graph;
+pub mod csp;
+pub mod traces;

@@ -8,15 +8,18 @@
 //! One file per concern: `lits` (DIMACS ints <-> literals, with located
 //! errors), `solver` (the `Solver` class), `dimacs` (`read_dimacs`, the `Cnf`
 //! handle), `check` (`check_drat`), `neuro` (`neuro_graph`, `PhaseModel`), `guard` (panics and OS errors).
+//! `csp`: `CspModel`, `CspSearch`, `csp_options` (the finite-domain CSP engine).
 
 use pyo3::prelude::*;
 
 mod check;
+mod csp;
 mod dimacs;
 mod guard;
 mod lits;
 mod neuro;
 mod solver;
+mod traces;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -29,5 +32,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check::check_drat, m)?)?;
     m.add_function(wrap_pyfunction!(neuro::neuro_graph, m)?)?;
     m.add_class::<neuro::PyPhaseModel>()?;
+    csp::register(m)?;
+    m.add_function(wrap_pyfunction!(traces::traces_options, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::countdown_solve, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::sudoku_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(traces::countdown_trace, m)?)?;
     Ok(())
 }
