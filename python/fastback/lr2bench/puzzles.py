@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from fastback.lr2bench.data import LR2BenchError, PathLike, check_task_level, read_records, task_dir
 
@@ -422,8 +422,10 @@ def _drop(tag: str, level: str, record: Dict[str, Any]) -> DropQuote:
     return DropQuote(tag, level, grid, columns, str(record.get("author", "")), record)
 
 
-_PARSERS = {"crossword": _crossword, "acrostic": _acrostic, "logic": _logic,
-            "cryptogram": _cryptogram, "sudoku": _sudoku, "drop": _drop}
+_PARSERS: Dict[str, Callable[[str, str, Dict[str, Any]], Puzzle]] = {
+    "crossword": _crossword, "acrostic": _acrostic, "logic": _logic,
+    "cryptogram": _cryptogram, "sudoku": _sudoku, "drop": _drop,
+}
 
 
 def parse_record(task: str, level: str, record: Dict[str, Any], source: str = "<record>",
@@ -435,7 +437,7 @@ def parse_record(task: str, level: str, record: Dict[str, Any], source: str = "<
     if tag is None:
         raise LR2BenchError(source, line, "missing field 'tag'")
     try:
-        return _PARSERS[task](str(tag), level, record)  # type: ignore[no-any-return]
+        return _PARSERS[task](str(tag), level, record)
     except _Bad as e:
         raise LR2BenchError(source, line, f"{task} {level} {tag}: {e}") from None
 

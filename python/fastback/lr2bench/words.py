@@ -14,8 +14,13 @@ the ``lr2bench`` extra):
   text that is not (yet) made of dictionary words, such as a half-decoded
   cryptogram or a proper name.
 
-Building the models takes about a second and a few tens of MB; they are
-cached (:func:`word_model`, :func:`ngram_model`).
+On top of them, :class:`TextScorer` gives log10 P(text) for a quotation
+whose letters come from a search state (a cryptogram key, a drop-quote
+filling), and :class:`WordIndex` matches a word whose letters are only
+known as sets (the acrostic fill's propagation).
+
+Building the models takes a few seconds and a few tens of MB; they are
+cached (:func:`word_model`, :func:`ngram_model`, :func:`word_index`).
 """
 
 from __future__ import annotations
@@ -126,7 +131,7 @@ def ngram_model() -> np.ndarray:
     starts = np.repeat(frame_starts, per_word) + (np.arange(per_word.sum()) -
                                                   np.repeat(np.cumsum(per_word) - per_word, per_word))
     index = ((codes[starts] * 27 + codes[starts + 1]) * 27 + codes[starts + 2]) * 27 + codes[starts + 3]
-    counts = np.bincount(index, weights=np.repeat(weights, per_word), minlength=_SYMBOLS ** 4)
+    counts = np.bincount(index, weights=np.repeat(weights, per_word), minlength=_SYMBOLS ** 4).astype(np.float64)
     # Scale to pseudo-counts (the most common gram about 1e7) and add one.
     counts *= 1e7 / counts.max()
     counts += 1.0
