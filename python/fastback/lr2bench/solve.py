@@ -238,9 +238,16 @@ def _solve_one(p: Puzzle, candidates: Optional[Candidates], hints: bool, seed: i
         solution = logic(p.raw)
         rows = getattr(solution, "rows", None)
         unparsed = list(getattr(solution, "unparsed", []) or [])
-        if rows is None:
-            note = f" Unparsed clues: {', '.join(map(str, unparsed))}." if unparsed else ""
-            return "No solution found." + note
+        count = getattr(solution, "solutions", 1)
+        # An answer only when the clues were all read and pin down one grid:
+        # with an unparsed clue, any grid the rest allows would be a guess.
+        if rows is None or unparsed or count != 1:
+            why = []
+            if unparsed:
+                why.append("unparsed clues: " + "; ".join(f"{cid}: {text}" for cid, text in unparsed))
+            why.append("no grid satisfies the clues" if rows is None else
+                       "the parsed clues allow more than one grid")
+            return "No answer: " + "; ".join(why) + "."
         return render_logic(rows)
     raise ValueError(f"no solver for {type(p).__name__}")
 
