@@ -4,6 +4,7 @@
 //! them to Python. Nothing here depends on pyo3, and nothing here panics on
 //! bad input: parsers and checkers return typed errors that say what and where.
 
+pub mod options;
 pub mod sat;
 pub mod graph;
 pub mod csp;

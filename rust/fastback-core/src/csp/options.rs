@@ -6,64 +6,12 @@
 //! setters by name (used by the Python keyword arguments) and the listing
 //! that documentation and help are generated from.
 
-pub use crate::sat::options::OptionInfo;
+pub use crate::options::OptionInfo;
 
-macro_rules! csp_options {
-    ($( $name:ident : $default:expr , $min:expr , $max:expr , $desc:expr ; )*) => {
-        /// Search options; see [`Options::table`] for ranges and descriptions.
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct Options {
-            $( #[doc = $desc] pub $name: i64, )*
-        }
+use crate::options::declare_options;
 
-        impl Default for Options {
-            fn default() -> Self {
-                Options { $( $name: $default, )* }
-            }
-        }
-
-        impl Options {
-            /// All options with default, range and description, in declaration order.
-            pub fn table() -> Vec<OptionInfo> {
-                vec![ $( OptionInfo {
-                    name: stringify!($name),
-                    default: $default,
-                    min: $min,
-                    max: $max,
-                    description: $desc,
-                }, )* ]
-            }
-
-            /// Sets an option by name, checking its range. Errors name the
-            /// option and its range, or say the name is unknown.
-            pub fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
-                match name {
-                    $( stringify!($name) => {
-                        if !($min..=$max).contains(&value) {
-                            return Err(format!(
-                                "option '{}' must be in [{}, {}], got {}",
-                                name, $min, $max, value
-                            ));
-                        }
-                        self.$name = value;
-                        Ok(())
-                    } )*
-                    _ => Err(format!("unknown CSP search option '{}'", name)),
-                }
-            }
-
-            /// Reads an option by name.
-            pub fn get(&self, name: &str) -> Option<i64> {
-                match name {
-                    $( stringify!($name) => Some(self.$name), )*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-csp_options! {
+declare_options! {
+    "CSP search";
     var_order: 2, 0, 3, "variable order: 0 = input order, 1 = smallest domain (MRV), 2 = dom/wdeg, 3 = dom/deg";
     value_order: 0, 0, 4, "value order: 0 = smallest, 1 = largest, 2 = median, 3 = random, 4 = split (x <= middle, then x > middle)";
     restarts: 1, 0, 2, "restarts until the first solution: 0 = none, 1 = Luby, 2 = geometric";

@@ -1,81 +1,18 @@
 //! Every solver option, declared once.
 //!
-//! As in Kissat's `options.h`, each option is one line of the `options!`
-//! table: name, type, default, minimum, maximum and a one-line description.
+//! As in Kissat's `options.h`, each option is one line of the
+//! [`declare_options!`](crate::options) table: name, default, minimum,
+//! maximum and a one-line description.
 //! The table generates the `Options` struct, its `Default`, range-checked
 //! setters by name (used by the Python keyword arguments and the CLI), and
 //! the listing the CLI help is generated from. Add an option here and it
 //! exists everywhere.
 
-/// One option's metadata, as listed by [`Options::table`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct OptionInfo {
-    pub name: &'static str,
-    pub default: i64,
-    pub min: i64,
-    pub max: i64,
-    pub description: &'static str,
-}
+pub use crate::options::OptionInfo;
+use crate::options::declare_options;
 
-macro_rules! options {
-    ($( $name:ident : $default:expr , $min:expr , $max:expr , $desc:expr ; )*) => {
-        /// Solver options; see [`Options::table`] for ranges and descriptions.
-        /// Booleans are 0/1 integers so that every option has one shape.
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct Options {
-            $( #[doc = $desc] pub $name: i64, )*
-        }
-
-        impl Default for Options {
-            fn default() -> Self {
-                Options { $( $name: $default, )* }
-            }
-        }
-
-        impl Options {
-            /// All options with default, range and description, in declaration order.
-            pub fn table() -> Vec<OptionInfo> {
-                vec![ $( OptionInfo {
-                    name: stringify!($name),
-                    default: $default,
-                    min: $min,
-                    max: $max,
-                    description: $desc,
-                }, )* ]
-            }
-
-            /// Sets an option by name, checking its range.
-            ///
-            /// Errors: an unknown name, or a value outside `[min, max]`; the
-            /// message names the option and its range.
-            pub fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
-                match name {
-                    $( stringify!($name) => {
-                        if !($min..=$max).contains(&value) {
-                            return Err(format!(
-                                "option '{}' must be in [{}, {}], got {}",
-                                name, $min, $max, value
-                            ));
-                        }
-                        self.$name = value;
-                        Ok(())
-                    } )*
-                    _ => Err(format!("unknown solver option '{}'", name)),
-                }
-            }
-
-            /// Reads an option by name.
-            pub fn get(&self, name: &str) -> Option<i64> {
-                match name {
-                    $( stringify!($name) => Some(self.$name), )*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-options! {
+declare_options! {
+    "solver";
     seed: 0, 0, i32::MAX as i64, "random seed: 0 keeps the input variable order, others shuffle the initial decision order";
     phase: 1, 0, 1, "initial decision phase (1 = true, 0 = false) for variables without a prior";
     stable: 1, 0, 1, "alternate focused (VMTF, fast restarts) and stable (EVSIDS, reluctant doubling) modes";
