@@ -62,6 +62,7 @@ search (decisions, prunings with their constraint, conflicts, backtracks) as
 from __future__ import annotations
 
 import numbers
+import re
 import threading
 from dataclasses import dataclass
 from typing import (
@@ -175,7 +176,7 @@ class LinExpr:
         m1, t1, c1 = self._parts()
         m2, t2, c2 = other._parts()
         if m1 is not None and m2 is not None and m1 is not m2:
-            raise ValueError("cannot combine variables of two different models")
+            raise ValueError("cannot combine variables of two different models (each belongs to another model)")
         terms = dict(t1)
         for v, a in t2.items():
             terms[v] = terms.get(v, 0) + sign * a
@@ -788,10 +789,7 @@ class Model:
                 else:
                     vars_.append(self._as_var(e, f"all_different: item {i}").index)
                     offsets.append(0)
-            try:
-                self._core.all_different(vars_, offsets, consistency)
-            except ValueError as e:
-                raise ValueError(f"all_different: {e}") from None
+            self._core.all_different(vars_, offsets, consistency)
         return index
 
     def table(self, vars: Sequence[ExprLike], tuples: Iterable[Sequence[int]]) -> int:
@@ -990,11 +988,18 @@ class _Posting:
         index = len(m._descriptions)
         made = m._core.num_constraints() - len(m._origin)
         if exc_type is None or made:
-            # Constraints the engine accepted before an error stay in the model
-            # (an error comes before anything is added in the engine, except
-            # auxiliary definitions, which are harmless on their own).
+            # Engine constraints made before an error stay (auxiliary
+            # definitions: functions of other variables, harmless alone).
             m._descriptions.append(self.description)
             m._origin.extend([index] * made)
+        if exc_type is ValueError:
+            # Name the constraint as the user knows it (the engine numbers its own).
+            msg = _ENGINE_PREFIX.sub("", str(exc))
+            what = self.description if len(self.description) <= 80 else self.description[:77] + "..."
+            raise ValueError(f"constraint {index} ({what}): {msg}") from None
+
+
+_ENGINE_PREFIX = re.compile(r"^constraint \d+ \([^)]*\): ")
 
 
 def _with_stop_callback(search: "_core.CspSearch", step: Callable[[], Any],
