@@ -450,7 +450,7 @@ def run_one(solver: str, task: Task, timeout: float) -> Tuple[Optional[float], s
 
 def fmt_time(t: Optional[float], status: str, timeout: float) -> str:
     if t is not None:
-        return f"{t:.3f}" if t < 10 else f"{t:.1f}"
+        return f"{t:.4f}" if t < 0.01 else f"{t:.3f}" if t < 10 else f"{t:.1f}"
     if status == "n/a":
         return "—"
     return f"> {timeout:g}" if status == "timeout" else status
