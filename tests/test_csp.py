@@ -411,3 +411,17 @@ def test_model_grows_between_solves_and_searches_use_snapshots() -> None:
     assert len(rest) + 1 == 10 and first[x] == 0
     assert m.count_solutions() == 5
     assert repr(m).startswith("Model(1 variables")
+
+
+def test_abs_for_next_to_clues() -> None:
+    m = Model()
+    a, b = m.int_var(1, 5, "a"), m.int_var(-2, 3, "b")
+    d = m.abs(a - 2 * b)
+    m.add(d <= 3)
+    m.add(m.abs(a - b) == 1)
+    got = {(s[a], s[b], s[d]) for s in m.solutions()}
+    want = {(av, bv, abs(av - 2 * bv)) for av in range(1, 6) for bv in range(-2, 4)
+            if abs(av - 2 * bv) <= 3 and abs(av - bv) == 1}
+    assert got == want and m.count_solutions() == len(want)
+    with pytest.raises(TypeError, match="Model.abs"):
+        abs(a - b)  # type: ignore[arg-type]

@@ -245,6 +245,9 @@ class LinExpr:
     def __bool__(self) -> bool:
         raise TypeError("a linear expression has no truth value")
 
+    def __abs__(self) -> "LinExpr":
+        raise TypeError("abs() of an expression is not linear: use Model.abs(expr), a variable equal to it")
+
     def __repr__(self) -> str:
         return _format_linear(self._model, self._terms, self._const)
 
@@ -770,6 +773,31 @@ class Model:
         """The constraint ``a <-> b`` (built, not posted)."""
         ca, cb = _as_constraint(a), _as_constraint(b)
         return _Or([_And([ca, cb]), _And([ca.negated(), cb.negated()])])
+
+    def abs(self, expr: ExprLike) -> IntVar:
+        """A new variable equal to ``|expr|`` (``expr`` linear), e.g.
+        ``m.add(m.abs(x - y) == 1)`` for "next to". It is a function of the
+        variables in ``expr`` (never branched on; counts are unchanged)."""
+        e = LinExpr._coerce(expr)
+        if e is None:
+            raise TypeError(f"abs: expected a linear expression or an int, got {type(expr).__name__} {expr!r}")
+        if e._model is not None and e._model is not self:
+            raise ValueError("abs: the expression uses variables of another model")
+        lo = hi = e._const
+        for v, a in e._terms.items():
+            x = self._vars[v]
+            lo += min(a * x.lo, a * x.hi)
+            hi += max(a * x.lo, a * x.hi)
+        top = max(abs(lo), abs(hi))
+        bottom = 0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
+        with self._posting(f"abs({e!r})"):
+            index = self._core.new_int_var(bottom, top)
+            self._core.set_branching(index, False)
+            y = self._register(index, None, bottom, top, is_aux=True, prefix="_a")
+            self._add(y >= e)
+            self._add(y >= -e)
+            self._add((y == e) | (y == -e))
+        return y
 
     def all_different(self, exprs: Iterable[ExprLike], consistency: str = "domain") -> int:
         """All of ``exprs`` take different values. Each is a variable, a
