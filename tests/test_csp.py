@@ -425,3 +425,22 @@ def test_abs_for_next_to_clues() -> None:
     assert got == want and m.count_solutions() == len(want)
     with pytest.raises(TypeError, match="Model.abs"):
         abs(a - b)  # type: ignore[arg-type]
+
+
+def test_searches_in_threads_run_concurrently_and_agree() -> None:
+    # Each search releases the GIL; several at once (one model each, and two
+    # on one model) must neither deadlock nor disturb each other.
+    results: dict = {}
+    shared, _ = queens(9)
+
+    def work(key: str, n: int, model: "Model | None" = None) -> None:
+        m = model if model is not None else queens(n)[0]
+        results[key] = m.count_solutions()
+
+    threads = [threading.Thread(target=work, args=(f"q{n}", n)) for n in (8, 9, 10)]
+    threads += [threading.Thread(target=work, args=(f"shared{i}", 9, shared)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {"q8": 92, "q9": 352, "q10": 724, "shared0": 352, "shared1": 352}
