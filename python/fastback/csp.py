@@ -62,6 +62,7 @@ search (decisions, prunings with their constraint, conflicts, backtracks) as
 from __future__ import annotations
 
 import numbers
+import re
 import threading
 from dataclasses import dataclass
 from typing import (
@@ -175,7 +176,7 @@ class LinExpr:
         m1, t1, c1 = self._parts()
         m2, t2, c2 = other._parts()
         if m1 is not None and m2 is not None and m1 is not m2:
-            raise ValueError("cannot combine variables of two different models")
+            raise ValueError("cannot combine variables of two different models (each belongs to another model)")
         terms = dict(t1)
         for v, a in t2.items():
             terms[v] = terms.get(v, 0) + sign * a
@@ -243,6 +244,9 @@ class LinExpr:
 
     def __bool__(self) -> bool:
         raise TypeError("a linear expression has no truth value")
+
+    def __abs__(self) -> "LinExpr":
+        raise TypeError("abs() of an expression is not linear: use Model.abs(expr), a variable equal to it")
 
     def __repr__(self) -> str:
         return _format_linear(self._model, self._terms, self._const)
@@ -770,6 +774,31 @@ class Model:
         ca, cb = _as_constraint(a), _as_constraint(b)
         return _Or([_And([ca, cb]), _And([ca.negated(), cb.negated()])])
 
+    def abs(self, expr: ExprLike) -> IntVar:
+        """A new variable equal to ``|expr|`` (``expr`` linear), e.g.
+        ``m.add(m.abs(x - y) == 1)`` for "next to". It is a function of the
+        variables in ``expr`` (never branched on; counts are unchanged)."""
+        e = LinExpr._coerce(expr)
+        if e is None:
+            raise TypeError(f"abs: expected a linear expression or an int, got {type(expr).__name__} {expr!r}")
+        if e._model is not None and e._model is not self:
+            raise ValueError("abs: the expression uses variables of another model")
+        lo = hi = e._const
+        for v, a in e._terms.items():
+            x = self._vars[v]
+            lo += min(a * x.lo, a * x.hi)
+            hi += max(a * x.lo, a * x.hi)
+        top = max(abs(lo), abs(hi))
+        bottom = 0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
+        with self._posting(f"abs({e!r})"):
+            index = self._core.new_int_var(bottom, top)
+            self._core.set_branching(index, False)
+            y = self._register(index, None, bottom, top, is_aux=True, prefix="_a")
+            self._add(y >= e)
+            self._add(y >= -e)
+            self._add((y == e) | (y == -e))
+        return y
+
     def all_different(self, exprs: Iterable[ExprLike], consistency: str = "domain") -> int:
         """All of ``exprs`` take different values. Each is a variable, a
         variable plus an int (``q[i] + i``: no auxiliary variable), an int,
@@ -788,10 +817,7 @@ class Model:
                 else:
                     vars_.append(self._as_var(e, f"all_different: item {i}").index)
                     offsets.append(0)
-            try:
-                self._core.all_different(vars_, offsets, consistency)
-            except ValueError as e:
-                raise ValueError(f"all_different: {e}") from None
+            self._core.all_different(vars_, offsets, consistency)
         return index
 
     def table(self, vars: Sequence[ExprLike], tuples: Iterable[Sequence[int]]) -> int:
@@ -990,11 +1016,18 @@ class _Posting:
         index = len(m._descriptions)
         made = m._core.num_constraints() - len(m._origin)
         if exc_type is None or made:
-            # Constraints the engine accepted before an error stay in the model
-            # (an error comes before anything is added in the engine, except
-            # auxiliary definitions, which are harmless on their own).
+            # Engine constraints made before an error stay (auxiliary
+            # definitions: functions of other variables, harmless alone).
             m._descriptions.append(self.description)
             m._origin.extend([index] * made)
+        if exc_type is ValueError:
+            # Name the constraint as the user knows it (the engine numbers its own).
+            msg = _ENGINE_PREFIX.sub("", str(exc))
+            what = self.description if len(self.description) <= 80 else self.description[:77] + "..."
+            raise ValueError(f"constraint {index} ({what}): {msg}") from None
+
+
+_ENGINE_PREFIX = re.compile(r"^constraint \d+ \([^)]*\): ")
 
 
 def _with_stop_callback(search: "_core.CspSearch", step: Callable[[], Any],

@@ -24,7 +24,7 @@
 //! Layout, one concern per file:
 //! - [`types`]: `VarId`, `PropId`, `ConstraintId`, `Lit`, events, `Cause`.
 //! - [`store`]: bitset domains with offsets, reversible integers, the change record.
-//! - [`trail`]: what backtracking restores, saved once per level.
+//! - `trail`: what backtracking restores, saved once per level.
 //! - [`propagator`]: the propagator contract; [`queue`]: the priority queue.
 //! - [`props`]: the propagators (binary, linear, all-different, table, element).
 //! - [`clauses`]: clauses over literals (reification glue, restart nogoods).

@@ -14,7 +14,7 @@
 //! - `min` and `max` are the smallest and largest set bits, `size` is the
 //!   number of set bits, and no bit outside `[min, max]` is set;
 //! - every change at a level above the root was saved on the trail first
-//!   (see [`crate::csp::trail`]), so [`Store::backtrack_to`] restores the
+//!   (see `trail.rs`), so [`Store::backtrack_to`] restores the
 //!   domains exactly as they were when that level was opened;
 //! - every changed variable is in `modified` with the union of its events,
 //!   until the engine takes it.

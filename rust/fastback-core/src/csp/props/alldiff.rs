@@ -21,7 +21,9 @@
 //!   Cost O(n + d + E) per call, E = Σ|dom|. The matching is not trailed: it
 //!   is a hint, and a matching valid for smaller domains stays valid when
 //!   backtracking enlarges them; the first step drops matched values that
-//!   are no longer in their domain.
+//!   are no longer in their domain. Fixed terms are left out of the graph
+//!   (a relaxation, so removals stay sound; forward checking handles them),
+//!   which shrinks the work as the search goes deeper.
 
 use crate::csp::propagator::{Priority, Propagator};
 use crate::csp::store::Store;
@@ -107,20 +109,29 @@ pub struct AllDiffMatching {
     /// Every value some term could take at construction, ascending.
     universe: Vec<i64>,
     index: ValueIndex,
+    /// Per term (original index): its matched value node, or NONE.
     term_match: Vec<u32>,
+    /// Per value node: the term (original index) matched to it, or NONE.
     value_match: Vec<u32>,
     // scratch, reused across calls
+    /// The unfixed terms of this call (original indices); graph nodes use
+    /// positions in this list.
+    active: Vec<u32>,
+    /// Original term index -> position in `active` (NONE for fixed terms).
+    position: Vec<u32>,
     seen: Vec<u32>,
     seen_stamp: u32,
     pred: Vec<u32>,
     bfs: Vec<u32>,
-    /// Per term, its current value nodes (flattened; `dom_start[t]..dom_start[t+1]`).
+    /// Per active term, its current value nodes (flattened; `dom_start[p]..dom_start[p+1]`).
     dom_start: Vec<u32>,
     dom_vals: Vec<u32>,
-    /// Per value node, the terms having it unmatched (CSR).
+    /// Per value node, the active terms having it unmatched (CSR).
     rev_start: Vec<u32>,
+    rev_fill: Vec<u32>,
     rev_terms: Vec<u32>,
     free_values: Vec<u32>,
+    removals: Vec<(VarId, i64)>,
     tarjan: Tarjan,
 }
 
@@ -157,6 +168,8 @@ impl AllDiffMatching {
             index,
             term_match: vec![NONE; n],
             value_match: vec![NONE; m],
+            active: Vec::with_capacity(n),
+            position: vec![NONE; n],
             seen: vec![0; m],
             seen_stamp: 0,
             pred: vec![NONE; m],
@@ -164,8 +177,10 @@ impl AllDiffMatching {
             dom_start: Vec::new(),
             dom_vals: Vec::new(),
             rev_start: Vec::new(),
+            rev_fill: Vec::new(),
             rev_terms: Vec::new(),
             free_values: Vec::new(),
+            removals: Vec::new(),
             tarjan: Tarjan::default(),
         }
     }
@@ -178,13 +193,28 @@ impl AllDiffMatching {
         }
     }
 
-    /// Reads every term's current values as value nodes.
+    /// Chooses the active (unfixed) terms and reads their values as value
+    /// nodes. Fixed terms leave the graph and the matching: checking them
+    /// is the forward-checking propagator's job, and dropping them only
+    /// relaxes the constraint, so every removal stays sound.
     fn load_domains(&mut self, s: &Store) {
+        self.active.clear();
         self.dom_start.clear();
         self.dom_vals.clear();
         for t in 0..self.terms.len() {
-            self.dom_start.push(self.dom_vals.len() as u32);
             let (x, c) = self.terms[t];
+            if s.is_fixed(x) {
+                self.position[t] = NONE;
+                let v = self.term_match[t];
+                if v != NONE {
+                    self.term_match[t] = NONE;
+                    self.value_match[v as usize] = NONE;
+                }
+                continue;
+            }
+            self.position[t] = self.active.len() as u32;
+            self.active.push(t as u32);
+            self.dom_start.push(self.dom_vals.len() as u32);
             for v in s.values(x) {
                 let node = self.node_of(v + c);
                 debug_assert_ne!(node, NONE, "domains only shrink");
@@ -194,9 +224,10 @@ impl AllDiffMatching {
         self.dom_start.push(self.dom_vals.len() as u32);
     }
 
+    /// The value nodes of the active term at position `p`.
     #[inline]
-    fn dom(&self, t: usize) -> std::ops::Range<usize> {
-        self.dom_start[t] as usize..self.dom_start[t + 1] as usize
+    fn dom(&self, p: usize) -> std::ops::Range<usize> {
+        self.dom_start[p] as usize..self.dom_start[p + 1] as usize
     }
 
     fn next_stamp(&mut self) -> u32 {
@@ -208,38 +239,39 @@ impl AllDiffMatching {
         self.seen_stamp
     }
 
-    /// Finds an augmenting path from the unmatched term `start` (BFS over
-    /// alternating paths) and flips it. False if there is none: the terms
-    /// cannot all take different values.
+    /// Finds an augmenting path from the unmatched active term at position
+    /// `start` (BFS over alternating paths) and flips it. False if there is
+    /// none: the terms cannot all take different values.
     fn augment(&mut self, start: u32) -> bool {
         let stamp = self.next_stamp();
         self.bfs.clear();
         self.bfs.push(start);
         let mut head = 0;
         while head < self.bfs.len() {
-            let t = self.bfs[head] as usize;
+            let p = self.bfs[head] as usize;
             head += 1;
-            for k in self.dom(t) {
+            for k in self.dom(p) {
                 let v = self.dom_vals[k] as usize;
                 if self.seen[v] == stamp {
                     continue;
                 }
                 self.seen[v] = stamp;
-                self.pred[v] = t as u32;
+                self.pred[v] = p as u32;
                 if self.value_match[v] == NONE {
                     let mut v = v as u32;
                     loop {
-                        let t = self.pred[v as usize];
+                        let p = self.pred[v as usize];
+                        let t = self.active[p as usize];
                         let old = self.term_match[t as usize];
                         self.term_match[t as usize] = v;
                         self.value_match[v as usize] = t;
-                        if t == start {
+                        if p == start {
                             return true;
                         }
                         v = old;
                     }
                 }
-                self.bfs.push(self.value_match[v]);
+                self.bfs.push(self.position[self.value_match[v] as usize]);
             }
         }
         false
@@ -247,28 +279,33 @@ impl AllDiffMatching {
 
     fn run(&mut self, s: &mut Store) -> PropResult {
         self.load_domains(s);
-        let n = self.terms.len();
+        let k = self.active.len();
         let m = self.universe.len();
+        if k <= 1 {
+            return Ok(());
+        }
         // 1. Drop matched values that left their domain, then repair.
-        for t in 0..n {
+        for p in 0..k {
+            let t = self.active[p] as usize;
             let v = self.term_match[t];
-            if v != NONE && !self.dom(t).any(|k| self.dom_vals[k] == v) {
+            if v != NONE && !self.dom(p).any(|i| self.dom_vals[i] == v) {
                 self.term_match[t] = NONE;
                 self.value_match[v as usize] = NONE;
             }
         }
-        for t in 0..n as u32 {
-            if self.term_match[t as usize] == NONE && !self.augment(t) {
+        for p in 0..k {
+            if self.term_match[self.active[p] as usize] == NONE && !self.augment(p as u32) {
                 return Err(Conflict);
             }
         }
-        // 2. Reverse adjacency (value -> terms having it unmatched) and free values.
+        // 2. Reverse adjacency (value -> active terms having it unmatched) and free values.
         self.rev_start.clear();
         self.rev_start.resize(m + 1, 0);
-        for t in 0..n {
-            for k in self.dom(t) {
-                let v = self.dom_vals[k];
-                if v != self.term_match[t] {
+        for p in 0..k {
+            let mt = self.term_match[self.active[p] as usize];
+            for i in self.dom(p) {
+                let v = self.dom_vals[i];
+                if v != mt {
                     self.rev_start[v as usize + 1] += 1;
                 }
             }
@@ -278,17 +315,19 @@ impl AllDiffMatching {
         }
         self.rev_terms.clear();
         self.rev_terms.resize(self.rev_start[m] as usize, 0);
-        let mut fill = self.rev_start.clone();
-        self.free_values.clear();
-        for t in 0..n {
-            for k in self.dom(t) {
-                let v = self.dom_vals[k] as usize;
-                if v as u32 != self.term_match[t] {
-                    self.rev_terms[fill[v] as usize] = t as u32;
-                    fill[v] += 1;
+        self.rev_fill.clear();
+        self.rev_fill.extend_from_slice(&self.rev_start);
+        for p in 0..k {
+            let mt = self.term_match[self.active[p] as usize];
+            for i in self.dom(p) {
+                let v = self.dom_vals[i] as usize;
+                if v as u32 != mt {
+                    self.rev_terms[self.rev_fill[v] as usize] = p as u32;
+                    self.rev_fill[v] += 1;
                 }
             }
         }
+        self.free_values.clear();
         for v in 0..m {
             if self.value_match[v] == NONE && self.rev_start[v + 1] > self.rev_start[v] {
                 self.free_values.push(v as u32);
@@ -296,31 +335,38 @@ impl AllDiffMatching {
         }
         // 3. Strongly connected components; 4. remove edges across components.
         self.components();
+        let mut removals = std::mem::take(&mut self.removals);
+        removals.clear();
         let comp = &self.tarjan.comp;
-        let mut removals: Vec<(VarId, i64)> = Vec::new();
-        for t in 0..n {
-            let ct = comp[t];
-            for k in self.dom(t) {
-                let v = self.dom_vals[k];
-                if v != self.term_match[t] && comp[n + v as usize] != ct {
+        for p in 0..k {
+            let t = self.active[p] as usize;
+            let (mt, cp) = (self.term_match[t], comp[p]);
+            for i in self.dom(p) {
+                let v = self.dom_vals[i];
+                if v != mt && comp[k + v as usize] != cp {
                     let (x, c) = self.terms[t];
                     removals.push((x, self.universe[v as usize] - c));
                 }
             }
         }
-        for (x, val) in removals {
-            s.remove(x, val)?;
+        let mut result = Ok(());
+        for &(x, val) in &removals {
+            if let Err(e) = s.remove(x, val) {
+                result = Err(e);
+                break;
+            }
         }
-        Ok(())
+        self.removals = removals;
+        result
     }
 
-    /// Out-arc `k` of node `u` (terms `0..n`, values `n..n+m`, sink `n+m`).
+    /// Out-arc `k` of node `u` (active terms `0..n`, values `n..n+m`, sink `n+m`).
     #[inline]
     fn arc(&self, u: usize, k: u32) -> Option<u32> {
-        let n = self.terms.len();
+        let n = self.active.len();
         let m = self.universe.len();
         if u < n {
-            return if k == 0 { Some(n as u32 + self.term_match[u]) } else { None };
+            return if k == 0 { Some(n as u32 + self.term_match[self.active[u] as usize]) } else { None };
         }
         if u < n + m {
             let v = u - n;
@@ -335,7 +381,7 @@ impl AllDiffMatching {
 
     /// Iterative Tarjan over the graph of [`AllDiffMatching::arc`].
     fn components(&mut self) {
-        let total = self.terms.len() + self.universe.len() + 1;
+        let total = self.active.len() + self.universe.len() + 1;
         let mut tj = std::mem::take(&mut self.tarjan);
         tj.index.clear();
         tj.index.resize(total, NONE);
