@@ -6,3 +6,4 @@
 
 pub mod sat;
 pub mod graph;
+pub mod sudoku;
