@@ -32,18 +32,24 @@ pub static TRIAD_CLOSURE: [u16; 512] = triad_closure();
 /// A triad mask -> what the stall needs in one lookup: bits 0..9 its
 /// closure (as `TRIAD_CLOSURE`), bits 9..12 how many configurations
 /// (permutations) it holds, bits 12..16 the guess rank: that count when it is
-/// at least two (a digit worth branching on), 15 otherwise.
+/// at least two (a digit worth branching on), 15 otherwise; bits 16..25 the
+/// triads common to all its configurations (where the digit must be).
 pub static CLOSURE_INFO: [u32; 512] = closure_info();
 
 /// Bits of [`CLOSURE_INFO`].
 pub const INFO_TRIADS: u32 = 0x1ff;
 pub const INFO_CONFIGS_SHIFT: u32 = 9;
 pub const INFO_RANK_SHIFT: u32 = 12;
+pub const INFO_FORCED_SHIFT: u32 = 16;
 /// The rank of a digit with fewer than two configurations.
 pub const RANK_NONE: u32 = 15;
 
 /// A triad mask -> the band cells of those triads.
 pub static TRIAD_CELLS: [u32; 512] = triad_cells();
+
+/// Triad `t` (0..9, bit 3·row + box) -> the other triads of its row and its
+/// box: where a digit cannot be once it is known to be in `t`.
+pub static TRIAD_RIVALS: [u16; 9] = triad_rivals();
 
 /// Band bit `j` -> the other cells of its row, box and column within the band.
 pub static BAND_PEERS: [u32; 27] = band_peers();
@@ -124,7 +130,18 @@ const fn closure_info() -> [u32; 512] {
             i += 1;
         }
         let rank = if configs >= 2 { configs } else { RANK_NONE };
-        t[m] = closure[m] as u32 | configs << INFO_CONFIGS_SHIFT | rank << INFO_RANK_SHIFT;
+        let mut forced = if configs > 0 { 0x1ff } else { 0 };
+        let mut i = 0;
+        while i < 6 {
+            if PERMUTATIONS[i] & !(m as u16) == 0 {
+                forced &= PERMUTATIONS[i] as u32;
+            }
+            i += 1;
+        }
+        t[m] = closure[m] as u32
+            | configs << INFO_CONFIGS_SHIFT
+            | rank << INFO_RANK_SHIFT
+            | forced << INFO_FORCED_SHIFT;
         m += 1;
     }
     t
@@ -186,6 +203,17 @@ const fn other_bands_keep() -> [u32; 512] {
         }
         t[cols] = keep;
         cols += 1;
+    }
+    t
+}
+
+const fn triad_rivals() -> [u16; 9] {
+    let mut t = [0u16; 9];
+    let mut i = 0;
+    while i < 9 {
+        let (row, bx) = (i / 3, i % 3);
+        t[i] = ((7 << (3 * row)) | (0o111 << bx)) & !(1 << i);
+        i += 1;
     }
     t
 }
