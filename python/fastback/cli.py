@@ -26,6 +26,7 @@ from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 from fastback import __version__, _core
 from fastback._errors import DimacsError
 from fastback.neuro import cli as _neuro_cli
+from fastback import _sudoku_cli
 
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
 COMMANDS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None],
@@ -282,6 +283,7 @@ def _run_sat(args: argparse.Namespace) -> int:
 
 COMMANDS["sat"] = ("solve a DIMACS CNF formula (SAT competition output)", _add_sat_arguments, _run_sat)
 COMMANDS["neuro"] = (_neuro_cli.HELP, _neuro_cli.add_arguments, _neuro_cli.run)
+COMMANDS["sudoku"] = (_sudoku_cli.HELP, _sudoku_cli.add_arguments, _sudoku_cli.run)
 
 
 # --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ mod guard;
 mod lits;
 mod neuro;
 mod solver;
+mod sudoku;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -29,5 +30,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check::check_drat, m)?)?;
     m.add_function(wrap_pyfunction!(neuro::neuro_graph, m)?)?;
     m.add_class::<neuro::PyPhaseModel>()?;
+    sudoku::register(m)?;
     Ok(())
 }
