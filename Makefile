@@ -80,6 +80,7 @@ bench-deps: $(PY)
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq minisat cadical time; \
 	fi
 	$(PIP) install --quiet "python-sat>=1.8.dev0"
+	$(PIP) install --quiet "ortools>=9.8"
 	@command -v minisat >/dev/null && command -v cadical >/dev/null && [ -x /usr/bin/time ] && \
 	  $(PY) -c "from pysat.solvers import Cadical195" && \
 	  echo "bench-deps: minisat, cadical, GNU time and python-sat (Cadical195) are ready" || \
