@@ -73,7 +73,7 @@ pub struct Contradiction;
 
 pub type Propagation = Result<(), Contradiction>;
 
-/// The complete search state (240 bytes, copied at each guess).
+/// The complete search state (384 bytes, copied at each guess).
 #[derive(Clone, Copy, Debug)]
 #[repr(C, align(64))]
 pub struct State {
@@ -83,6 +83,11 @@ pub struct State {
     /// Cells with exactly two candidates, per band, as of the last
     /// [`State::naked_singles`] (valid at a propagation fixpoint).
     pairs: [u32; 3],
+    /// The row triads of each subband as of its last update (before the
+    /// closure), for the stall: at a fixpoint their closure is exact.
+    triads: [u16; 27],
+    /// The columns of each subband after its last update (same use).
+    columns: [u16; 27],
 }
 
 const BAND: u32 = super::tables::BAND;
@@ -116,6 +121,8 @@ impl State {
             // Differs from `cand`, so the first sweep visits every subband.
             seen: [0; 27],
             pairs: [0; 3],
+            triads: [0; 27],
+            columns: [0; 27],
         }
     }
 
@@ -197,7 +204,10 @@ impl State {
         if s == 0 {
             return Err(Contradiction);
         }
-        let keep = OTHER_BANDS_KEEP[columns(s) as usize];
+        self.triads[i] = triads;
+        let cols = columns(s);
+        self.columns[i] = cols as u16;
+        let keep = OTHER_BANDS_KEEP[cols as usize];
         self.cand[3 * d + (b + 1) % 3] &= keep;
         self.cand[3 * d + (b + 2) % 3] &= keep;
         let lone = LONE_CELL[(s & 0x1ff) as usize] as u32
@@ -259,8 +269,8 @@ impl State {
         let mut present = [0u32; 9];
         let mut v_forced = [0u32; 9];
         for d in 0..9 {
-            let s = &self.cand[3 * d..3 * d + 3];
-            present[d] = columns(s[0]) | columns(s[1]) << 9 | columns(s[2]) << 18;
+            let c = &self.columns[3 * d..3 * d + 3];
+            present[d] = c[0] as u32 | (c[1] as u32) << 9 | (c[2] as u32) << 18;
             for stack in 0..3 {
                 let t = gather_stack(present[d] >> (3 * stack));
                 let info = CLOSURE_INFO[t as usize];
@@ -296,11 +306,8 @@ impl State {
         let mut h_forced = [0u32; 9];
         for d in 0..9 {
             for b in 0..3 {
-                let x = self.cand[3 * d + b];
-                let triads = (BOXES_OF_ROW[(x & 0x1ff) as usize]
-                    | BOXES_OF_ROW[(x >> 9 & 0x1ff) as usize] << 3
-                    | BOXES_OF_ROW[(x >> 18 & 0x1ff) as usize] << 6) as u32;
-                let info = CLOSURE_INFO[triads as usize & 0x1ff];
+                let info = CLOSURE_INFO[self.triads[3 * d + b] as usize & 0x1ff];
+                let triads = info & INFO_TRIADS;
                 h_total[b] += info >> INFO_CONFIGS_SHIFT & 7;
                 h_best[b] = h_best[b].min((info >> INFO_RANK_SHIFT & 15) << 4 | d as u32);
                 h_possible[d] |= triads << (9 * b);
