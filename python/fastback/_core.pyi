@@ -24,6 +24,14 @@ __all__ = [
     "countdown_solve",
     "sudoku_trace",
     "countdown_trace",
+
+    "sudoku_solve_text",
+    "sudoku_solve_values",
+    "sudoku_check_text",
+    "sudoku_generate",
+    "sudoku_rate",
+    "sudoku_techniques",
+    "sudoku_options",
 ]
 
 __version__: str
@@ -236,3 +244,19 @@ def countdown_trace(
     backtracks: Optional[int] = None,
     options: Optional[dict[str, _TraceOption]] = None,
 ) -> dict[str, _Any]: ...
+
+# Sudoku (rust/fastback-py/src/sudoku.rs); the documented API is fastback.sudoku.
+_SudokuBatch = tuple[list[Optional[str]], list[int], list[int]]
+_SudokuRating = tuple[int, str, list[int], int, int, int]
+
+def sudoku_solve_text(
+    data: bytes, lengths: Sequence[int], *, limit: int = 1, threads: int = 0
+) -> _SudokuBatch: ...
+def sudoku_solve_values(
+    values: npt.NDArray[np.uint8], *, limit: int = 1, threads: int = 0
+) -> _SudokuBatch: ...
+def sudoku_check_text(data: bytes, lengths: Sequence[int]) -> list[tuple[int, str]]: ...
+def sudoku_generate(n: int, options: Mapping[str, int]) -> tuple[str, str, _SudokuRating, int]: ...
+def sudoku_rate(puzzle: str) -> _SudokuRating: ...
+def sudoku_techniques() -> list[str]: ...
+def sudoku_options() -> list[tuple[str, int, int, int, str]]: ...

@@ -9,3 +9,4 @@ pub mod sat;
 pub mod graph;
 pub mod csp;
 pub mod traces;
+pub mod sudoku;

@@ -20,6 +20,7 @@ mod lits;
 mod neuro;
 mod solver;
 mod traces;
+mod sudoku;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -37,5 +38,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(traces::countdown_solve, m)?)?;
     m.add_function(wrap_pyfunction!(traces::sudoku_trace, m)?)?;
     m.add_function(wrap_pyfunction!(traces::countdown_trace, m)?)?;
+    sudoku::register(m)?;
     Ok(())
 }
