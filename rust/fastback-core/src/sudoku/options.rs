@@ -6,63 +6,12 @@
 //! name, and the listing that the Python keyword arguments and the
 //! `fastback sudoku` help are generated from.
 
-pub use crate::sat::options::OptionInfo;
+pub use crate::options::OptionInfo;
 
-macro_rules! options {
-    ($( $name:ident : $default:expr , $min:expr , $max:expr , $desc:expr ; )*) => {
-        /// Sudoku engine options; see [`Options::table`].
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct Options {
-            $( #[doc = $desc] pub $name: i64, )*
-        }
+use crate::options::declare_options;
 
-        impl Default for Options {
-            fn default() -> Self {
-                Options { $( $name: $default, )* }
-            }
-        }
-
-        impl Options {
-            /// All options with default, range and description, in declaration order.
-            pub fn table() -> Vec<OptionInfo> {
-                vec![ $( OptionInfo {
-                    name: stringify!($name),
-                    default: $default,
-                    min: $min,
-                    max: $max,
-                    description: $desc,
-                }, )* ]
-            }
-
-            /// Sets an option by name. Errors: an unknown name, or a value
-            /// outside `[min, max]`; the message names the option and range.
-            pub fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
-                match name {
-                    $( stringify!($name) => {
-                        if !($min..=$max).contains(&value) {
-                            return Err(format!(
-                                "option '{}' must be in [{}, {}], got {}", name, $min, $max, value
-                            ));
-                        }
-                        self.$name = value;
-                        Ok(())
-                    } )*
-                    _ => Err(format!("unknown sudoku option '{}'", name)),
-                }
-            }
-
-            /// Reads an option by name.
-            pub fn get(&self, name: &str) -> Option<i64> {
-                match name {
-                    $( stringify!($name) => Some(self.$name), )*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-options! {
+declare_options! {
+    "Sudoku engine";
     threads: 0, 0, 1024, "worker threads for batch calls (0 = one per core); results do not depend on it";
     limit: 2, 1, i64::MAX, "count_solutions stops at this many solutions (2 decides uniqueness)";
     seed: 0, 0, i64::MAX, "generator: random seed (the same seed gives the same puzzle)";
