@@ -33,16 +33,23 @@ use crate::csp::types::{Conflict, Events, PropResult, VarId, EV_DOM, EV_FIX};
 pub struct AllDiffForward {
     terms: Vec<(VarId, i64)>,
     pending: Vec<u32>,
+    /// Whether the terms fixed before the first run were compared. Advice
+    /// can arrive before that run (another propagator fixes a term first),
+    /// and pending advice alone would leave two terms fixed at posting time
+    /// unchecked against each other.
+    scanned: bool,
 }
 
 impl AllDiffForward {
     pub fn new(terms: Vec<(VarId, i64)>) -> AllDiffForward {
-        AllDiffForward { terms, pending: Vec::new() }
+        AllDiffForward { terms, pending: Vec::new(), scanned: false }
     }
 
     fn run(&mut self, s: &mut Store) -> PropResult {
-        if self.pending.is_empty() {
+        if !self.scanned || self.pending.is_empty() {
             // First call (or woken without advice): look at every fixed term.
+            self.scanned = true;
+            self.pending.clear();
             self.pending.extend((0..self.terms.len() as u32).filter(|&i| s.is_fixed(self.terms[i as usize].0)));
         }
         while let Some(i) = self.pending.pop() {

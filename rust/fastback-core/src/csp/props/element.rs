@@ -53,8 +53,12 @@ impl Propagator for ElementConst {
         Ok(())
     }
 
+    /// One pass reaches a fixpoint (every index left has its entry among the
+    /// values left, and every value left an index), except when the index is
+    /// the value (`array[x] == x`): narrowing the values then narrows the
+    /// indices again, so the propagator must run on its own events.
     fn idempotent(&self) -> bool {
-        true
+        self.index != self.value
     }
 }
 
