@@ -23,7 +23,12 @@ Sudoku Explainer rating 11+, the sets of tdoku's benchmarks):
   sample, model building included;
 - tdoku's published single-thread figures, quoted (we cannot run tdoku
   here): 364,354 puzzles/s (17-clue) and 24,002 puzzles/s
-  (forum_hardest_1905_11+), unique-solution counting, Ice Lake laptop.
+  (forum_hardest_1905_11+), unique-solution counting, Ice Lake laptop;
+- optionally (``--rust-sudoku``, needs cargo and crates.io) the ``sudoku``
+  crate 0.8 (rust_sudoku, a port of JCZSolve, one of the solvers in tdoku's
+  own benchmark tables), built in a cache directory and run on the full
+  sets, unique-solution check, 1 thread, from Rust (no Python): the one
+  fastest-class solver we can run side by side here.
 
 Every solution from every solver is checked (rows, columns, boxes, givens)
 by ``check`` below, which shares nothing with the solvers.
@@ -173,6 +178,45 @@ def cpsat_solve(grid: str) -> Optional[str]:
 # --------------------------------------------------------------------------
 
 
+RUST_SUDOKU_MAIN = r"""
+use std::time::Instant;
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let text = std::fs::read_to_string(&args[1]).unwrap();
+    let repeat: usize = args[2].parse().unwrap();
+    let puzzles: Vec<sudoku::Sudoku> = text.lines().map(str::trim).filter(|l| !l.is_empty())
+        .map(|l| sudoku::Sudoku::from_str_line(l).unwrap()).collect();
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let unique = puzzles.iter().filter(|p| p.is_uniquely_solvable()).count();
+        best = best.min(t.elapsed().as_secs_f64());
+        assert_eq!(unique, puzzles.len());
+    }
+    println!("{} {}", puzzles.len(), best);
+}
+"""
+
+
+def build_rust_sudoku() -> Optional[Path]:
+    """Builds the rust_sudoku runner (once, in a cache directory); None when cargo fails."""
+    import shutil
+    import subprocess
+
+    cargo = shutil.which("cargo") or str(Path.home() / ".cargo" / "bin" / "cargo")
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fastback-bench" / "rust_sudoku"
+    (root / "src").mkdir(parents=True, exist_ok=True)
+    (root / "Cargo.toml").write_text(
+        '[package]\nname = "rust_sudoku_bench"\nversion = "0.1.0"\nedition = "2021"\n\n'
+        '[dependencies]\nsudoku = "=0.8.0"\n\n[profile.release]\nlto = "fat"\ncodegen-units = 1\n')
+    (root / "src" / "main.rs").write_text(RUST_SUDOKU_MAIN)
+    r = subprocess.run([cargo, "build", "--release", "-q"], cwd=root, capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"rust_sudoku: cargo build failed:\n{r.stderr}", file=sys.stderr)
+        return None
+    return root / "target" / "release" / "rust_sudoku_bench"
+
+
 def timed(fn: Callable[[], object], repeat: int) -> tuple:
     """(best seconds, last result) over ``repeat`` runs."""
     best, result = float("inf"), None
@@ -193,7 +237,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="puzzles per set for the Norvig-style solver and CP-SAT (default 300)")
     ap.add_argument("--repeat", type=int, default=3, help="fastback runs per measurement, best taken (default 3)")
     ap.add_argument("--out", metavar="FILE", help="also write the report to FILE")
+    ap.add_argument("--rust-sudoku", action="store_true",
+                    help="also build and run the sudoku crate (JCZSolve port) side by side")
     args = ap.parse_args(argv)
+    rust_sudoku = build_rust_sudoku() if args.rust_sudoku else None
 
     from fastback import __version__, sudoku
 
@@ -245,12 +292,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if have_ortools:
             secs, sols = timed(per_puzzle(cpsat_solve, sample), 1)
             record("OR-Tools CP-SAT, 1 worker", len(sample), secs, all(check(p, s) for p, s in zip(sample, sols)))
+        if rust_sudoku is not None:
+            import subprocess
+
+            out = subprocess.run([str(rust_sudoku), str(path), str(args.repeat)],
+                                 capture_output=True, text=True)
+            if out.returncode == 0:
+                n, secs = out.stdout.split()
+                record("rust_sudoku 0.8 (JCZSolve), unique, 1 thread", int(n), float(secs), True)
+            else:
+                record("rust_sudoku 0.8 (JCZSolve), unique, 1 thread", 1, float("inf"), False)
         one = rows["fastback solve_many, 1 thread"]
         say("  ratios (fastback solve_many, 1 thread, over the anchor, same run):")
         say(f"    Norvig-style: {one / rows['Norvig-style (Python), 1 thread']:,.0f}x")
         if have_ortools:
             say(f"    OR-Tools CP-SAT: {one / rows['OR-Tools CP-SAT, 1 worker']:,.0f}x")
         unique = rows["fastback count_many(limit=2), 1 thread"]
+        if "rust_sudoku 0.8 (JCZSolve), unique, 1 thread" in rows:
+            jcz = rows["rust_sudoku 0.8 (JCZSolve), unique, 1 thread"]
+            say(f"    rust_sudoku (JCZSolve), unique, 1 thread, from Rust: fastback count_many "
+                f"(through Python) is {unique / jcz:.2f}x")
         say(f"  tdoku, published (unique count, 1 thread, Ice Lake laptop; not run here): {tdoku:,} puzzles/s;")
         say(f"    fastback count_many(limit=2), 1 thread, here: {unique:,.0f} puzzles/s "
             f"({unique / tdoku:.2f}x the published figure, different machines)")

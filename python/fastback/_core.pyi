@@ -246,14 +246,14 @@ def countdown_trace(
 ) -> dict[str, _Any]: ...
 
 # Sudoku (rust/fastback-py/src/sudoku.rs); the documented API is fastback.sudoku.
-_SudokuBatch = tuple[list[Optional[str]], list[int], list[int]]
+_SudokuBatch = tuple[Optional[list[Optional[str]]], list[int], list[int]]
 _SudokuRating = tuple[int, str, list[int], int, int, int]
 
 def sudoku_solve_text(
-    data: bytes, lengths: Sequence[int], *, limit: int = 1, threads: int = 0
+    data: bytes, lengths: Sequence[int], *, limit: int = 1, threads: int = 0, solutions: bool = True
 ) -> _SudokuBatch: ...
 def sudoku_solve_values(
-    values: npt.NDArray[np.uint8], *, limit: int = 1, threads: int = 0
+    values: npt.NDArray[np.uint8], *, limit: int = 1, threads: int = 0, solutions: bool = True
 ) -> _SudokuBatch: ...
 def sudoku_check_text(data: bytes, lengths: Sequence[int]) -> list[tuple[int, str]]: ...
 def sudoku_generate(n: int, options: Mapping[str, int]) -> tuple[str, str, _SudokuRating, int]: ...

@@ -125,18 +125,20 @@ def _is_array(x: Any) -> bool:
     return np is not None and isinstance(x, np.ndarray)
 
 
-def _batch(puzzles: Puzzles, limit: int, threads: Optional[int]) -> Tuple[List[Optional[str]], List[int], List[int]]:
+def _batch(puzzles: Puzzles, limit: int, threads: Optional[int], solutions: bool = True
+           ) -> Tuple[Optional[List[Optional[str]]], List[int], List[int]]:
     """Runs the Rust batch on strings or an array; see the module doc."""
     nthreads = _threads(threads)
     if _is_array(puzzles):
-        return _core.sudoku_solve_values(_as_values(puzzles), limit=limit, threads=nthreads)
+        return _core.sudoku_solve_values(_as_values(puzzles), limit=limit, threads=nthreads, solutions=solutions)
     if isinstance(puzzles, (str, bytes)):
         raise TypeError("puzzles must be a sequence of puzzle strings (one puzzle: use solve())")
     puzzles = list(puzzles)
-    for k, p in enumerate(puzzles):
-        if not isinstance(p, str):
-            raise TypeError(f"puzzle {k}: expected a str, got {type(p).__name__}")
-    joined = "".join(puzzles)
+    try:
+        joined = "".join(puzzles)
+    except TypeError:
+        k, p = next((k, p) for k, p in enumerate(puzzles) if not isinstance(p, str))
+        raise TypeError(f"puzzle {k}: expected a str, got {type(p).__name__}") from None
     try:
         data = joined.encode("ascii")
     except UnicodeEncodeError:
@@ -148,7 +150,8 @@ def _batch(puzzles: Puzzles, limit: int, threads: Optional[int]) -> Tuple[List[O
                 except ValueError as e:
                     raise ValueError(f"puzzle {k}: {e}") from None
         raise  # unreachable: some puzzle was not ASCII
-    return _core.sudoku_solve_text(data, [len(p) for p in puzzles], limit=limit, threads=nthreads)
+    return _core.sudoku_solve_text(data, [len(p) for p in puzzles], limit=limit, threads=nthreads,
+                                   solutions=solutions)
 
 
 def _as_values(a: Any) -> Any:
@@ -200,7 +203,9 @@ def solve(puzzle: Union[str, Any]) -> Optional[str]:
     length; ``TypeError`` for other types. Cost: microseconds for 9×9;
     runs on the calling thread with the GIL released.
     """
-    return _batch(_single(puzzle), 1, 1)[0][0]
+    solutions = _batch(_single(puzzle), 1, 1)[0]
+    assert solutions is not None
+    return solutions[0]
 
 
 def solve_many(puzzles: Puzzles, *, threads: Optional[int] = None) -> List[Optional[str]]:
@@ -212,11 +217,14 @@ def solve_many(puzzles: Puzzles, *, threads: Optional[int] = None) -> List[Optio
     any value. Errors: ``ValueError("puzzle K: position P: ...")`` for a bad
     character, ``("puzzle K: length L ...")`` for a bad length, ``("puzzle K:
     cell I: ...")`` for an array value outside ``0..n``; nothing is solved
-    then. Cost: about 3 µs per 17-clue puzzle and 50 µs per very hard one,
-    per thread (``benches/sudoku.py``). Releases the GIL; Ctrl-C raises
-    ``KeyboardInterrupt``.
+    then. Cost, 1 thread (``benches/results/sudoku.txt``): about 2.5 µs per
+    17-clue puzzle and 27 µs per forum_hardest_1905_11+ puzzle (49 µs
+    with the uniqueness proof of :func:`count_many`). Releases the GIL;
+    Ctrl-C raises ``KeyboardInterrupt``.
     """
-    return _batch(puzzles, 1, threads)[0]
+    solutions = _batch(puzzles, 1, threads)[0]
+    assert solutions is not None
+    return solutions
 
 
 def count_solutions(puzzle: Union[str, Any], limit: int = 2) -> int:
@@ -228,12 +236,12 @@ def count_solutions(puzzle: Union[str, Any], limit: int = 2) -> int:
     with a large limit, up to ``limit`` solutions are enumerated (Ctrl-C
     interrupts).
     """
-    return _batch(_single(puzzle), _limit(limit), 1)[1][0]
+    return _batch(_single(puzzle), _limit(limit), 1, solutions=False)[1][0]
 
 
 def count_many(puzzles: Puzzles, *, limit: int = 2, threads: Optional[int] = None) -> List[int]:
     """:func:`count_solutions` for many puzzles, as :func:`solve_many` takes them."""
-    return _batch(puzzles, _limit(limit), threads)[1]
+    return _batch(puzzles, _limit(limit), threads, solutions=False)[1]
 
 
 def rate(puzzle: str) -> Rating:

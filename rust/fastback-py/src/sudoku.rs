@@ -15,13 +15,15 @@ use fastback_core::sudoku::{self, grid, BoxSize, Grid, Options, PuzzleSet, Ratin
 use numpy::{PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
 
 use crate::guard::{catch_panic, internal_error, PendingSignal, SIGNAL_CHECK_INTERVAL};
 
 /// `(solutions, counts, guesses)`: per puzzle the first solution as text
-/// (`None` when there is none), the solutions counted up to the limit, and
-/// the solver's guesses.
-type BatchTuple = (Vec<Option<String>>, Vec<u64>, Vec<u64>);
+/// (`None` when there is none; the whole list is `None` when solutions were
+/// not asked for), the solutions counted up to the limit, and the solver's
+/// guesses.
+type BatchTuple<'py> = (Option<Bound<'py, PyList>>, Vec<u64>, Vec<u64>);
 
 /// A rating as `(level, level_name, steps, guesses, solutions, givens)`.
 type RatingTuple = (u8, &'static str, Vec<u32>, u64, u64, usize);
@@ -30,50 +32,56 @@ fn rating_tuple(r: &Rating) -> RatingTuple {
     (r.level as u8, r.level.name(), r.steps.to_vec(), r.guesses, r.solutions, r.givens)
 }
 
-/// Solves `set` with the GIL released and Ctrl-C watched; solution values
-/// come back as text.
-fn run_batch(py: Python<'_>, set: &PuzzleSet, limit: u64, threads: usize) -> PyResult<BatchTuple> {
+/// Solves `set` with the GIL released and Ctrl-C watched; with `texts`,
+/// the solutions come back as Python strings made straight from the values.
+fn run_batch<'py>(py: Python<'py>, set: &PuzzleSet, limit: u64, threads: usize, texts: bool) -> PyResult<BatchTuple<'py>> {
     if limit == 0 {
         return Err(PyValueError::new_err("limit must be at least 1"));
     }
     let pending = PendingSignal::default();
     let mut interrupt = pending.poller(SIGNAL_CHECK_INTERVAL);
-    let outcome = py.allow_threads(|| {
-        catch_panic(|| {
-            let result = sudoku::solve_batch(set, limit, threads, &mut interrupt)?;
-            let texts = (0..set.len())
-                .map(|k| {
-                    let (start, end) = (set.offsets[k], set.offsets[k + 1]);
-                    let n = BoxSize::from_cells(end - start).map_or(9, |b| b.side());
-                    let values = &result.solutions[start..end];
-                    (result.counts[k] > 0).then(|| values.iter().map(|&v| grid::value_char(v, n) as char).collect())
-                })
-                .collect();
-            Ok((texts, result.counts, result.guesses))
-        })
-    });
-    match outcome {
-        Ok(Ok(t)) => Ok(t),
+    let outcome = py.allow_threads(|| catch_panic(|| sudoku::solve_batch(set, limit, threads, &mut interrupt)));
+    let result = match outcome {
+        Ok(Ok(r)) => r,
         Ok(Err(sudoku::Interrupted)) => {
-            Err(pending.take().unwrap_or_else(|| PyKeyboardInterrupt::new_err("sudoku batch interrupted")))
+            return Err(pending.take().unwrap_or_else(|| PyKeyboardInterrupt::new_err("sudoku batch interrupted")))
         }
-        Err(msg) => Err(internal_error("sudoku batch", &msg)),
-    }
+        Err(msg) => return Err(internal_error("sudoku batch", &msg)),
+    };
+    let list = if texts {
+        let mut buf = Vec::with_capacity(625);
+        let items = (0..set.len()).map(|k| -> PyObject {
+            if result.counts[k] == 0 {
+                return py.None();
+            }
+            let (start, end) = (set.offsets[k], set.offsets[k + 1]);
+            let n = BoxSize::from_cells(end - start).map_or(9, |b| b.side());
+            buf.clear();
+            buf.extend(result.solutions[start..end].iter().map(|&v| grid::value_char(v, n)));
+            // The characters are ASCII by construction.
+            PyString::new(py, std::str::from_utf8(&buf).unwrap_or_default()).into_any().unbind()
+        });
+        Some(PyList::new(py, items)?)
+    } else {
+        None
+    };
+    Ok((list, result.counts, result.guesses))
 }
 
-/// `sudoku_solve_text(data, lengths, *, limit=1, threads=0)`: the puzzles
+/// `sudoku_solve_text(data, lengths, *, limit=1, threads=0, solutions=True)`: the puzzles
 /// are consecutive slices of `data` (ASCII text) of the given lengths.
 /// `ValueError("puzzle K: ...")` for a bad length or character (the
 /// position is within puzzle K). Releases the GIL.
 #[pyfunction]
-#[pyo3(signature = (data, lengths, *, limit = 1, threads = 0))]
-pub fn sudoku_solve_text(
-    py: Python<'_>,
+#[pyo3(signature = (data, lengths, *, limit = 1, threads = 0, solutions = true))]
+pub fn sudoku_solve_text<'py>(
+    py: Python<'py>,
     data: &[u8],
     lengths: Vec<usize>,
     limit: u64,
     threads: usize,
-) -> PyResult<BatchTuple> {
+    solutions: bool,
+) -> PyResult<BatchTuple<'py>> {
     let total: usize = lengths.iter().sum();
     if total != data.len() {
         return Err(PyValueError::new_err(format!("lengths add up to {total}, data has {} bytes", data.len())));
@@ -92,7 +100,7 @@ pub fn sudoku_solve_text(
         Ok(set)
     });
     let set = parsed.map_err(|(k, e)| PyValueError::new_err(format!("puzzle {k}: {e}")))?;
-    run_batch(py, &set, limit, threads)
+    run_batch(py, &set, limit, threads, solutions)
 }
 
 /// `sudoku_check_text(data, lengths)`: every malformed puzzle of the
@@ -127,17 +135,18 @@ pub fn sudoku_check_text(py: Python<'_>, data: &[u8], lengths: Vec<usize>) -> Py
     }))
 }
 
-/// `sudoku_solve_values(values, *, limit=1, threads=0)`: `values` is a
+/// `sudoku_solve_values(values, *, limit=1, threads=0, solutions=True)`: `values` is a
 /// C-contiguous uint8 array of shape (N, n*n), 0 for an empty cell.
 /// `ValueError("puzzle K: cell I: ...")` for a value above n.
 #[pyfunction]
-#[pyo3(signature = (values, *, limit = 1, threads = 0))]
-pub fn sudoku_solve_values(
-    py: Python<'_>,
-    values: PyReadonlyArray2<'_, u8>,
+#[pyo3(signature = (values, *, limit = 1, threads = 0, solutions = true))]
+pub fn sudoku_solve_values<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray2<'py, u8>,
     limit: u64,
     threads: usize,
-) -> PyResult<BatchTuple> {
+    solutions: bool,
+) -> PyResult<BatchTuple<'py>> {
     let (count, cells) = (values.shape()[0], values.shape()[1]);
     let size = BoxSize::from_cells(cells).ok_or_else(|| {
         PyValueError::new_err(format!("rows of {cells} cells are not 4x4, 9x9, 16x16 or 25x25 grids"))
@@ -153,7 +162,7 @@ pub fn sudoku_solve_values(
         )));
     }
     let set = PuzzleSet { values: flat.to_vec(), offsets: (0..=count).map(|k| k * cells).collect() };
-    run_batch(py, &set, limit, threads)
+    run_batch(py, &set, limit, threads, solutions)
 }
 
 /// `sudoku_generate(n, options)`: `(puzzle, solution, rating, attempts)`.

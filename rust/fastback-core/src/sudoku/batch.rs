@@ -95,27 +95,35 @@ pub fn solve_batch(
     interrupt: &mut dyn FnMut() -> bool,
 ) -> Result<BatchResult, Interrupted> {
     let parts = par_chunks(set.len(), threads, interrupt, |range, stop| {
-        let mut part = BatchResult::default();
+        let mut part = BatchResult {
+            counts: Vec::with_capacity(range.len()),
+            guesses: Vec::with_capacity(range.len()),
+            solutions: Vec::with_capacity(set.offsets[range.end] - set.offsets[range.start]),
+        };
         for k in range {
             let values = set.get(k);
             let size = BoxSize::from_cells(values.len()).expect("a supported puzzle length");
-            let (count, guesses, solution, interrupted) = if size == BoxSize::THREE {
+            let (count, guesses, interrupted) = if size == BoxSize::THREE {
                 let out = fast9::count(values, limit, &mut *stop);
-                (out.count, out.guesses, out.solution.map(|s| s.to_vec()), out.interrupted)
+                match &out.solution {
+                    Some(s) => part.solutions.extend_from_slice(s),
+                    None => part.solutions.extend_from_slice(&[0; 81]),
+                }
+                (out.count, out.guesses, out.interrupted)
             } else {
                 let mut limits = general::Limits { solutions: limit.max(1), guesses: u64::MAX, stop: &mut *stop, rng: None };
                 let out = general::count(size, values, &mut limits);
-                (out.count, out.guesses, out.solution, out.interrupted)
+                match &out.solution {
+                    Some(s) => part.solutions.extend_from_slice(s),
+                    None => part.solutions.resize(part.solutions.len() + values.len(), 0),
+                }
+                (out.count, out.guesses, out.interrupted)
             };
             if interrupted {
                 return None;
             }
             part.counts.push(count);
             part.guesses.push(guesses);
-            match solution {
-                Some(s) => part.solutions.extend_from_slice(&s),
-                None => part.solutions.resize(part.solutions.len() + values.len(), 0),
-            }
         }
         Some(part)
     })?;
