@@ -33,6 +33,8 @@ import sys
 import time
 from typing import List, Tuple
 
+from fastback._argtypes import int_range
+
 HELP = "solve, count or rate Sudoku puzzles, one per line (4x4 to 25x25)"
 
 OK, ERROR, NO_SOLUTION, INTERRUPTED = 0, 1, 3, 130
@@ -56,18 +58,7 @@ def _option(name: str) -> Tuple[int, int, int, str]:
 
 def _ranged_int(name: str):
     _, lo, hi, _ = _option(name)
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"must be in [{lo}, {hi}], got {value}")
-        return value
-
-    parse.__name__ = name
-    return parse
+    return int_range(name, lo, hi)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -25,6 +25,7 @@ from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from fastback import __version__, _core
 from fastback._errors import DimacsError
+from fastback._argtypes import int_range, non_negative
 from fastback.lr2bench import cli as _lr2bench_cli
 from fastback.neuro import cli as _neuro_cli
 from fastback.traces import cli as _traces_cli
@@ -55,33 +56,6 @@ def _raise_terminated(signum: int, frame: object) -> None:
 # --------------------------------------------------------------------------
 # fastback sat
 # --------------------------------------------------------------------------
-
-
-def _option_type(name: str, lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text, 0)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"must be in [{lo}, {hi}], got {value}")
-        return value
-
-    parse.__name__ = name  # argparse names the type in some messages
-    return parse
-
-
-def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not value >= 0:
-            raise argparse.ArgumentTypeError(f"must be non-negative, got {text}")
-        return value
-
-    return parse
 
 
 def _threshold(text: str) -> float:
@@ -118,11 +92,11 @@ def _add_sat_arguments(p: argparse.ArgumentParser) -> None:
                    help="DIMACS CNF file (plain, .gz or .xz); '-' reads stdin")
     p.add_argument("--proof", metavar="FILE", help="write a DRAT proof to FILE")
     p.add_argument("--binary-proof", action="store_true", help="binary DRAT (default: text)")
-    p.add_argument("--time", type=_non_negative(float), metavar="S",
+    p.add_argument("--time", type=non_negative(float), metavar="S",
                    help="wall-clock limit in seconds (s UNKNOWN when reached)")
-    p.add_argument("--conflicts", type=_non_negative(int), metavar="N",
+    p.add_argument("--conflicts", type=non_negative(int), metavar="N",
                    help="conflict limit (s UNKNOWN when reached)")
-    p.add_argument("--seed", type=_option_type("seed", 0, 2**31 - 1), default=0, metavar="N",
+    p.add_argument("--seed", type=int_range("seed", 0, 2**31 - 1, base=0), default=0, metavar="N",
                    help="random seed (default 0)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no 'c' comment lines (only the s and v lines, and --stats)")
@@ -139,7 +113,7 @@ def _add_sat_arguments(p: argparse.ArgumentParser) -> None:
     for name, default, lo, hi, description in _core.solver_options():
         if name in _DEDICATED:
             continue
-        group.add_argument(f"--{name}", type=_option_type(name, lo, hi), default=None,
+        group.add_argument(f"--{name}", type=int_range(name, lo, hi, base=0), default=None,
                            metavar="N", dest=f"opt_{name}",
                            help=f"{description} (default {default}, range [{lo}, {hi}])")
 

@@ -18,6 +18,7 @@ import argparse
 import sys
 from typing import Callable, Dict, Tuple
 
+from fastback._argtypes import non_negative, positive
 from fastback.neuro import DEFAULT_SAMPLES, DEFAULT_SHARD_SIZE, DEFAULT_TIME_LIMIT
 
 HELP = "neural phase priors: training data (make-data, list-families)"
@@ -35,29 +36,6 @@ def _error(subcommand: str, message: str) -> int:
     return ERROR
 
 
-def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-        return value
-
-    return parse
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be non-negative, got {text}")
-    return value
-
-
 # --------------------------------------------------------------------------
 # fastback neuro make-data
 # --------------------------------------------------------------------------
@@ -67,19 +45,19 @@ def _add_make_data_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("out_dir", metavar="OUT_DIR", help="directory to write the shards to (created; must not hold a dataset)")
     p.add_argument("--families", metavar="A,B,...", default=None,
                    help="comma-separated families (default: all; see list-families)")
-    p.add_argument("--count", type=_positive(int), default=100, metavar="N",
+    p.add_argument("--count", type=positive(int), default=100, metavar="N",
                    help="formulas generated per family (default 100)")
     p.add_argument("--scale", choices=("small", "medium"), default="small",
                    help="small (~50-450 vars, training) or medium (~300-3200 vars, evaluation); default small")
-    p.add_argument("--seed", type=_non_negative_int, default=0, metavar="S", help="base seed (default 0)")
-    p.add_argument("--workers", type=_positive(int), default=None, metavar="W",
+    p.add_argument("--seed", type=non_negative(int), default=0, metavar="S", help="base seed (default 0)")
+    p.add_argument("--workers", type=positive(int), default=None, metavar="W",
                    help="labelling threads (default: the number of CPUs)")
-    p.add_argument("--time-limit", type=_positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
+    p.add_argument("--time-limit", type=positive(float), default=DEFAULT_TIME_LIMIT, metavar="S",
                    help="seconds per solve and per backbone computation; formulas over it are "
                         f"discarded (default {DEFAULT_TIME_LIMIT:g})")
-    p.add_argument("--samples", type=_positive(int), default=DEFAULT_SAMPLES, metavar="N",
+    p.add_argument("--samples", type=positive(int), default=DEFAULT_SAMPLES, metavar="N",
                    help=f"models sampled per formula for the majority labels (default {DEFAULT_SAMPLES})")
-    p.add_argument("--shard-size", type=_positive(int), default=DEFAULT_SHARD_SIZE, metavar="N",
+    p.add_argument("--shard-size", type=positive(int), default=DEFAULT_SHARD_SIZE, metavar="N",
                    help=f"formulas per shard file (default {DEFAULT_SHARD_SIZE})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 

@@ -29,33 +29,11 @@ import sys
 import time
 from typing import Any, Callable, Dict, Iterator, TextIO, Tuple
 
+from fastback._argtypes import int_range, non_negative
+
 OK, ERROR, INTERRUPTED = 0, 1, 130
 
 HELP = "search traces for LLM training as JSONL (sudoku, countdown)"
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def _ranged(name: str, lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"must be in [{lo}, {hi}], got {value}")
-        return value
-
-    parse.__name__ = name
-    return parse
 
 
 def _add_common(p: argparse.ArgumentParser, task: str) -> None:
@@ -64,11 +42,11 @@ def _add_common(p: argparse.ArgumentParser, task: str) -> None:
     p.add_argument("--format", choices=("dfs", "nl"), default="dfs",
                    help="dfs: linearised DFS (To Backtrack or Not to Backtrack); "
                         "nl: natural language (How Much Backtracking is Enough?); default dfs")
-    p.add_argument("--backtracks", type=_non_negative, default=None, metavar="K",
+    p.add_argument("--backtracks", type=non_negative(int), default=None, metavar="K",
                    help="exactly K wrong guesses, each explored until a contradiction and undone, on the "
                         "search's solution path (default: the whole search as it ran)")
     p.add_argument("--out", default="-", metavar="F", help="JSONL output file (default: stdout)")
-    p.add_argument("--limit", type=_non_negative, default=None, metavar="N", help="stop after N puzzles")
+    p.add_argument("--limit", type=non_negative(int), default=None, metavar="N", help="stop after N puzzles")
     p.add_argument("--skip", action="store_true",
                    help="leave out puzzles that fail (reported on stderr) instead of stopping")
     p.add_argument("--no-verify", action="store_true", help="do not replay each trace before writing it")
@@ -83,7 +61,7 @@ def _add_common(p: argparse.ArgumentParser, task: str) -> None:
                                help=f"{description} (default {default})")
         else:
             lo, hi = domain
-            group.add_argument(flag, type=_ranged(name, lo, hi), default=default, metavar="N", dest=f"opt_{name}",
+            group.add_argument(flag, type=int_range(name, lo, hi), default=default, metavar="N", dest=f"opt_{name}",
                                help=f"{description} (default {default})")
 
 
@@ -108,15 +86,15 @@ def _add_sudoku_arguments(p: argparse.ArgumentParser) -> None:
 def _add_countdown_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="instance files ('-': stdin): JSON lines with 'numbers' and 'target', or 'a b c d -> t'")
-    p.add_argument("--generate", type=_non_negative, default=None, metavar="N",
+    p.add_argument("--generate", type=non_negative(int), default=None, metavar="N",
                    help="generate N solvable instances from --seed instead of reading files")
-    p.add_argument("--numbers", type=_ranged("numbers", 2, 8), default=4, metavar="M",
+    p.add_argument("--numbers", type=int_range("numbers", 2, 8), default=4, metavar="M",
                    help="numbers per generated instance (default 4)")
-    p.add_argument("--min-number", type=_ranged("min_number", 1, 10 ** 9), default=1, metavar="A")
-    p.add_argument("--max-number", type=_ranged("max_number", 1, 10 ** 9), default=99, metavar="B",
+    p.add_argument("--min-number", type=int_range("min_number", 1, 10 ** 9), default=1, metavar="A")
+    p.add_argument("--max-number", type=int_range("max_number", 1, 10 ** 9), default=99, metavar="B",
                    help="generated numbers are in [A, B] (default [1, 99])")
-    p.add_argument("--min-target", type=_ranged("min_target", 1, 10 ** 9), default=10, metavar="T0")
-    p.add_argument("--max-target", type=_ranged("max_target", 1, 10 ** 9), default=100, metavar="T1",
+    p.add_argument("--min-target", type=int_range("min_target", 1, 10 ** 9), default=10, metavar="T0")
+    p.add_argument("--max-target", type=int_range("max_target", 1, 10 ** 9), default=100, metavar="T1",
                    help="generated targets are in [T0, T1] (default [10, 100])")
     _add_common(p, "countdown")
 
