@@ -279,7 +279,8 @@ def generate(
 
     Errors: ``ValueError`` for ``n`` not in {4, 9, 16, 25}, an option out of
     range, or a level not reached in ``attempts`` grids. Cost: milliseconds
-    for 9×9 (times the attempts a level needs), seconds for 25×25. Releases
+    for 9×9 (times the attempts a level needs), under a second for 16×16,
+    tens of seconds for a minimal 25×25 (``min_clues`` cuts it short). Releases
     the GIL; Ctrl-C raises ``KeyboardInterrupt``.
     """
     if isinstance(level, str):

@@ -77,9 +77,11 @@ pub type Propagation = Result<(), Contradiction>;
 #[derive(Clone, Copy, Debug)]
 #[repr(C, align(64))]
 pub struct State {
-    cand: [u32; 27],
+    /// Lane 27 is padding (0 in both arrays) so that the arrays are seven
+    /// 128-bit vectors for [`State::changed_subbands`].
+    cand: [u32; 28],
     unsolved: [u32; 3],
-    seen: [u32; 27],
+    seen: [u32; 28],
     /// Cells with exactly two candidates, per band, as of the last
     /// [`State::naked_singles`] (valid at a propagation fixpoint).
     pairs: [u32; 3],
@@ -116,10 +118,11 @@ impl State {
     /// The state of an empty grid: every digit possible everywhere.
     pub fn empty() -> State {
         State {
-            cand: [BAND; 27],
+            cand: [BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND,
+                   BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, BAND, 0],
             unsolved: [BAND; 3],
             // Differs from `cand`, so the first sweep visits every subband.
-            seen: [0; 27],
+            seen: [0; 28],
             pairs: [0; 3],
             triads: [0; 27],
             columns: [0; 27],
@@ -169,26 +172,46 @@ impl State {
         }
     }
 
-    /// Rules 1 and 2 only (no column closure): what the search runs after
-    /// each guess.
+    /// Rule 1 until no subband has changed since its last update. Each
+    /// round takes the set of changed subbands in one vector comparison and
+    /// updates them in order; what those updates change is the next round.
     #[inline(never)]
     fn sweep(&mut self) -> Propagation {
         loop {
-            let mut changed = false;
-            // Unrolled so that each subband's digit, band and neighbours
-            // are constants.
-            macro_rules! visit {
-                ($($i:literal)*) => {$(
-                    if self.cand[$i] != self.seen[$i] {
-                        changed = true;
-                        self.update_subband($i)?;
-                    }
-                )*};
-            }
-            visit!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26);
-            if !changed {
+            let mut changed = self.changed_subbands();
+            if changed == 0 {
                 return Ok(());
             }
+            while changed != 0 {
+                let i = changed.trailing_zeros() as usize;
+                changed &= changed - 1;
+                self.update_subband(i)?;
+            }
+        }
+    }
+
+    /// Bit `i` set when `cand[i] != seen[i]` (27 bits).
+    #[inline(always)]
+    fn changed_subbands(&self) -> u32 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{__m128i, _mm_castsi128_ps, _mm_cmpeq_epi32, _mm_loadu_si128, _mm_movemask_ps};
+            let mut equal = 0u32;
+            for k in 0..7 {
+                // SAFETY: SSE2 is part of x86_64; lanes 4k..4k+4 lie inside
+                // the 28-element arrays.
+                let m = unsafe {
+                    let c = _mm_loadu_si128(self.cand.as_ptr().add(4 * k) as *const __m128i);
+                    let s = _mm_loadu_si128(self.seen.as_ptr().add(4 * k) as *const __m128i);
+                    _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(c, s)))
+                };
+                equal |= (m as u32) << (4 * k);
+            }
+            !equal & ((1 << 27) - 1)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            (0..27).fold(0u32, |m, i| m | ((self.cand[i] != self.seen[i]) as u32) << i)
         }
     }
 
