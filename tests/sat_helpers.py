@@ -120,6 +120,15 @@ def write_cnf(path: Path, clauses: Sequence[Sequence[int]], num_vars: Optional[i
     return path
 
 
+def _default_signal_handling() -> None:
+    """In the child before exec: SIGINT and SIGTERM back to their defaults.
+    A test run started in the background by a non-interactive shell
+    inherits SIGINT *ignored*, and Python then installs no KeyboardInterrupt
+    handler, so the child would never see the Ctrl-C the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def signal_when_ready(argv: Sequence[str], ready: str, sig: int = signal.SIGINT,
                       startup: float = 30.0) -> Tuple[int, str, str, float]:
     """Runs ``argv``, reads its stdout until a line contains ``ready`` (the
@@ -127,7 +136,8 @@ def signal_when_ready(argv: Sequence[str], ready: str, sig: int = signal.SIGINT,
     ``sig``, and returns ``(returncode, stdout, stderr, seconds from the
     signal to the exit)``; stdout includes the lines read before the signal.
     The process is killed if it has not exited 10 s after the signal."""
-    p = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=_default_signal_handling)
     try:
         assert p.stdout is not None
         deadline = time.monotonic() + startup
