@@ -217,8 +217,8 @@ def solve_many(puzzles: Puzzles, *, threads: Optional[int] = None) -> List[Optio
     any value. Errors: ``ValueError("puzzle K: position P: ...")`` for a bad
     character, ``("puzzle K: length L ...")`` for a bad length, ``("puzzle K:
     cell I: ...")`` for an array value outside ``0..n``; nothing is solved
-    then. Cost, 1 thread (``benches/results/sudoku.txt``): about 2.5 µs per
-    17-clue puzzle and 27 µs per forum_hardest_1905_11+ puzzle (49 µs
+    then. Cost, 1 thread (``benches/results/sudoku.txt``): about 2.3 µs per
+    17-clue puzzle and 25 µs per forum_hardest_1905_11+ puzzle (47 µs
     with the uniqueness proof of :func:`count_many`). Releases the GIL;
     Ctrl-C raises ``KeyboardInterrupt``.
     """

@@ -122,12 +122,41 @@ pub fn allowed_chars(n: usize) -> String {
 /// `None` when it is not allowed.
 #[inline]
 pub fn char_value(c: u8, n: usize) -> Option<u8> {
-    match c {
-        b'.' | b'0' => Some(0),
-        b'1'..=b'9' if n <= 9 && ((c - b'0') as usize) <= n => Some(c - b'0'),
-        b'A'..=b'Y' if n > 9 && ((c - b'A' + 1) as usize) <= n => Some(c - b'A' + 1),
-        b'a'..=b'y' if n > 9 && ((c - b'a' + 1) as usize) <= n => Some(c - b'a' + 1),
-        _ => None,
+    let v = CHAR_VALUES[size_index(n)][c as usize];
+    (v != INVALID).then_some(v)
+}
+
+/// Marks a character that is not allowed in [`CHAR_VALUES`].
+const INVALID: u8 = 0xff;
+
+/// Per box size 2..=5, byte -> cell value or [`INVALID`]: parsing is one
+/// lookup per character, with no branch on the character (the givens of a
+/// puzzle make an unpredictable pattern).
+static CHAR_VALUES: [[u8; 256]; 4] = [char_values(4), char_values(9), char_values(16), char_values(25)];
+
+const fn char_values(n: usize) -> [u8; 256] {
+    let mut t = [INVALID; 256];
+    t[b'.' as usize] = 0;
+    t[b'0' as usize] = 0;
+    let mut v = 1;
+    while v <= n {
+        if n <= 9 {
+            t[b'0' as usize + v] = v as u8;
+        } else {
+            t[b'A' as usize + v - 1] = v as u8;
+            t[b'a' as usize + v - 1] = v as u8;
+        }
+        v += 1;
+    }
+    t
+}
+
+fn size_index(n: usize) -> usize {
+    match n {
+        4 => 0,
+        9 => 1,
+        16 => 2,
+        _ => 3,
     }
 }
 
@@ -263,8 +292,16 @@ pub fn parse_into(text: &str, size: BoxSize, out: &mut [u8]) -> Result<(), GridE
         if bytes.len() != out.len() {
             return Err(GridError::Length(bytes.len()));
         }
-        for (position, (&c, slot)) in bytes.iter().zip(out.iter_mut()).enumerate() {
-            *slot = char_value(c, n).ok_or(GridError::Char { position, found: c as char, n })?;
+        let table = &CHAR_VALUES[size_index(n)];
+        let mut bad = 0u8;
+        for (&c, slot) in bytes.iter().zip(out.iter_mut()) {
+            let v = table[c as usize];
+            bad |= (v == INVALID) as u8;
+            *slot = v;
+        }
+        if bad != 0 {
+            let position = out.iter().position(|&v| v == INVALID).unwrap_or(0);
+            return Err(GridError::Char { position, found: bytes[position] as char, n });
         }
         return Ok(());
     }

@@ -49,7 +49,7 @@
 //! the caller drops it (search copies the state before each guess).
 
 use super::tables::{
-    BAND_PEERS, BOXES_OF_ROW, CLOSED_CELLS, CLOSURE_INFO, COLUMN, INFO_CONFIGS_SHIFT, INFO_FORCED_SHIFT,
+    BAND_PEERS, BOXES_OF_ROW, CLOSED_CELLS, FORCED_SPREAD, CLOSURE_INFO, COLUMN, INFO_CONFIGS_SHIFT, INFO_FORCED_SHIFT,
     INFO_RANK_SHIFT, INFO_TRIADS, LONE_CELL, OTHER_BANDS_KEEP, RANK_NONE, TRIAD_CELLS, TRIAD_CLOSURE, TRIAD_RIVALS,
 };
 
@@ -265,11 +265,14 @@ impl State {
             while single != 0 {
                 let j = single.trailing_zeros() as usize;
                 single &= single - 1;
-                let d = (0..9).find(|&d| self.cand[3 * d + b] >> j & 1 != 0);
-                // The cell's one candidate may have gone with an earlier
-                // single of this loop (same digit in the same band).
-                let d = d.ok_or(Contradiction)?;
-                self.insert(d, b, j)?;
+                // Branch-free: the digit is the one bit of the cell's mask.
+                // It may have gone with an earlier single of this loop (same
+                // digit in the same band): then the mask is empty.
+                let digits = self.cell_digits(b, j);
+                if digits == 0 {
+                    return Err(Contradiction);
+                }
+                self.insert(digits.trailing_zeros() as usize, b, j)?;
                 placed = true;
             }
         }
@@ -302,7 +305,7 @@ impl State {
                 empty |= closed.wrapping_sub(1) >> 31;
                 v_total[stack] += info >> INFO_CONFIGS_SHIFT & 7;
                 v_best[stack] = v_best[stack].min((info >> INFO_RANK_SHIFT & 15) << 4 | d as u32);
-                v_forced[d] |= spread_stack(info >> INFO_FORCED_SHIFT & 0x1ff) << (3 * stack);
+                v_forced[d] |= FORCED_SPREAD[t as usize] << (3 * stack);
             }
         }
         if empty != 0 {

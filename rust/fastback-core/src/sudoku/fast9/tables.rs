@@ -47,6 +47,11 @@ pub const RANK_NONE: u32 = 15;
 /// A triad mask -> the band cells of those triads.
 pub static TRIAD_CELLS: [u32; 512] = triad_cells();
 
+/// A stack's vertical triad mask (bit 3·band + column) -> its forced triads
+/// (as in [`CLOSURE_INFO`]) spread to the column presence layout (bit
+/// 9·band + column), so the stall needs one lookup instead of a shuffle.
+pub static FORCED_SPREAD: [u32; 512] = forced_spread();
+
 /// Triad `t` (0..9, bit 3·row + box) -> the other triads of its row and its
 /// box: where a digit cannot be once it is known to be in `t`.
 pub static TRIAD_RIVALS: [u16; 9] = triad_rivals();
@@ -203,6 +208,18 @@ const fn other_bands_keep() -> [u32; 512] {
         }
         t[cols] = keep;
         cols += 1;
+    }
+    t
+}
+
+const fn forced_spread() -> [u32; 512] {
+    let info = closure_info();
+    let mut t = [0u32; 512];
+    let mut m = 0;
+    while m < 512 {
+        let w = info[m] >> INFO_FORCED_SHIFT & 0x1ff;
+        t[m] = (w & 7) | (w & 0o70) << 6 | (w & 0o700) << 12;
+        m += 1;
     }
     t
 }
