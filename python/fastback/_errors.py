@@ -4,16 +4,15 @@ when it raises one; users see them as :mod:`fastback.sat` attributes."""
 
 from __future__ import annotations
 
-__all__ = ["DimacsError", "ProofError"]
+__all__ = ["LocatedError", "DimacsError", "ProofError"]
 
 
-class DimacsError(ValueError):
-    """Malformed DIMACS CNF input.
-
-    ``str(err)`` is ``"source:line: message"``; the parts are also attributes:
-    ``source`` (the file name, ``"<stdin>"`` or the name given for bytes),
-    ``line`` (1-based; 0 when the error is not tied to a line, such as a
-    truncated compressed stream) and ``message``.
+class LocatedError(ValueError):
+    """Bad input at a place: ``str(err)`` is ``"source:line: message"``
+    (``"source: message"`` when ``line`` is 0, no line applies). ``source``,
+    ``line`` and ``message`` are attributes; the error pickles. The base of
+    every error fastback raises for a file it reads (DIMACS, LR²Bench data
+    and predictions, trace puzzle files).
     """
 
     def __init__(self, source: str, line: int, message: str) -> None:
@@ -24,6 +23,16 @@ class DimacsError(ValueError):
 
     def __reduce__(self):  # type: ignore[override]
         return (type(self), (self.source, self.line, self.message))
+
+
+class DimacsError(LocatedError):
+    """Malformed DIMACS CNF input.
+
+    ``str(err)`` is ``"source:line: message"``; the parts are also attributes:
+    ``source`` (the file name, ``"<stdin>"`` or the name given for bytes),
+    ``line`` (1-based; 0 when the error is not tied to a line, such as a
+    truncated compressed stream) and ``message``.
+    """
 
 
 class ProofError(ValueError):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
+from fastback._errors import LocatedError
 from fastback.lr2bench.literal import LiteralError, parse_literal
 
 __all__ = ["TASKS", "LEVELS", "ENV_VAR", "LR2BenchError", "DataNotFoundError",
@@ -47,22 +48,9 @@ ENV_VAR = "FASTBACK_LR2BENCH"
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class LR2BenchError(ValueError):
-    """Bad LR²Bench input: a data file, an answer file or a predictions file.
-
-    ``str(err)`` is ``"source:line: message"`` (``"source: message"`` when no
-    line applies); ``source``, ``line`` (1-based, 0 for none) and ``message``
-    are attributes.
-    """
-
-    def __init__(self, source: str, line: int, message: str) -> None:
-        super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
-        self.source = source
-        self.line = line
-        self.message = message
-
-    def __reduce__(self):  # type: ignore[override]
-        return (type(self), (self.source, self.line, self.message))
+class LR2BenchError(LocatedError):
+    """Bad LR²Bench input: a data file, an answer file or a predictions file
+    (``source:line: message``; see :class:`~fastback._errors.LocatedError`)."""
 
 
 class DataNotFoundError(FileNotFoundError):

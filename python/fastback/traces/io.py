@@ -21,20 +21,15 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterator, List, TextIO, Tuple
 
+from fastback._errors import LocatedError
 from fastback.traces.sudoku import sudoku_line
 
 __all__ = ["InputError", "Item", "read_sudoku", "read_countdown"]
 
 
-class InputError(ValueError):
+class InputError(LocatedError):
     """A line of a puzzle file that cannot be read; ``str()`` is
     ``file:line: what``."""
-
-    def __init__(self, source: str, line: int, message: str) -> None:
-        super().__init__(f"{source}:{line}: {message}")
-        self.source = source
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)
