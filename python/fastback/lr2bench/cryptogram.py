@@ -45,7 +45,8 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from fastback.lr2bench.words import ALPHABET, APOSTROPHE, TextScorer, letter_pattern, word_model
+from fastback.lr2bench.words import (ALPHABET, APOSTROPHE, TextScorer, best_swap_climb, letter_pattern,
+                                     word_model)
 
 __all__ = ["CryptogramSolution", "solve_cryptogram", "decode"]
 
@@ -162,26 +163,16 @@ def _anneal(problem: _Problem, key: np.ndarray, rng: random.Random, steps: int,
 
 
 def _climb(problem: _Problem, key: np.ndarray) -> Tuple[np.ndarray, float]:
-    """Best-improvement swaps until no swap raises F."""
-    key = key.copy()
-    current = problem.fitness(key)
+    """Best-improvement swaps of two key letters until no swap raises F."""
     present = set(problem.swap_from)
-    while True:
-        best_gain, best_pair = 1e-9, None
+
+    def pairs():
         for a in problem.swap_from:
             for b in problem.movable:
-                if b == a or (b in present and b < a):
-                    continue
-                key[a], key[b] = key[b], key[a]
-                gain = problem.fitness(key) - current
-                key[a], key[b] = key[b], key[a]
-                if gain > best_gain:
-                    best_gain, best_pair = gain, (a, b)
-        if best_pair is None:
-            return key, current
-        a, b = best_pair
-        key[a], key[b] = key[b], key[a]
-        current += best_gain
+                if not (b == a or (b in present and b < a)):
+                    yield a, b
+
+    return best_swap_climb(key.copy(), problem.fitness, pairs)
 
 
 def _word_pass(problem: _Problem, key: np.ndarray) -> Tuple[np.ndarray, float]:

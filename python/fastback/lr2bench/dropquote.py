@@ -41,7 +41,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from fastback.lr2bench.puzzles import DropQuote, quote_words
-from fastback.lr2bench.words import ALPHABET, APOSTROPHE, TextScorer, word_model
+from fastback.lr2bench.words import ALPHABET, APOSTROPHE, TextScorer, best_swap_climb, word_model
 
 __all__ = ["DropQuoteSolution", "solve_drop_quote"]
 
@@ -150,25 +150,17 @@ def _anneal(scorer: TextScorer, layout: _Layout, symbols: np.ndarray, columns: L
 
 
 def _climb(scorer: TextScorer, symbols: np.ndarray, columns: List[List[int]]) -> Tuple[np.ndarray, float]:
-    current = scorer.fitness(symbols)
-    while True:
-        best_gain, best_pair = 1e-9, None
+    """Best-improvement swaps of two different letters of one column until
+    no swap raises F (in place)."""
+
+    def pairs():
         for cells in columns:
             for x in range(len(cells)):
                 for y in range(x + 1, len(cells)):
-                    a, b = cells[x], cells[y]
-                    if symbols[a] == symbols[b]:
-                        continue
-                    symbols[a], symbols[b] = symbols[b], symbols[a]
-                    gain = scorer.fitness(symbols) - current
-                    symbols[a], symbols[b] = symbols[b], symbols[a]
-                    if gain > best_gain:
-                        best_gain, best_pair = gain, (a, b)
-        if best_pair is None:
-            return symbols, current
-        a, b = best_pair
-        symbols[a], symbols[b] = symbols[b], symbols[a]
-        current += best_gain
+                    if symbols[cells[x]] != symbols[cells[y]]:
+                        yield cells[x], cells[y]
+
+    return best_swap_climb(symbols, scorer.fitness, pairs)
 
 
 def _place_words(scorer: TextScorer, layout: _Layout, symbols: np.ndarray) -> Tuple[np.ndarray, float]:

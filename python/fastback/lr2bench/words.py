@@ -29,12 +29,12 @@ import functools
 import math
 import operator
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 __all__ = ["MissingWordList", "WordModel", "word_model", "ngram_model", "letter_pattern",
-           "TextScorer", "BOUNDARY", "ALPHABET", "APOSTROPHE", "DICT_SHARE"]
+           "TextScorer", "BOUNDARY", "ALPHABET", "APOSTROPHE", "DICT_SHARE", "best_swap_climb"]
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: Symbol code of the word boundary in the 4-gram model (letters are 0..25).
@@ -217,6 +217,31 @@ class TextScorer:
                 letters = hi + math.log10(1.0 + 10.0 ** (lo - hi))
             total += count * letters
         return total
+
+
+def best_swap_climb(state: np.ndarray, fitness: Callable[[np.ndarray], float],
+                    pairs: Callable[[], Iterable[Tuple[int, int]]]) -> Tuple[np.ndarray, float]:
+    """Best-improvement hill climbing over swaps of two entries of ``state``,
+    in place: each round tries every pair ``pairs()`` yields (it may read
+    ``state``, which is as it was when each pair is asked for), makes the swap
+    that raises ``fitness`` most, and stops when none raises it by more than
+    1e-9. Returns ``(state, fitness(state))``. Cost: one ``fitness`` call per
+    pair per round. Used by the cryptogram (key swaps) and drop-quote (swaps
+    within a column) solvers."""
+    current = fitness(state)
+    while True:
+        best_gain, best_pair = 1e-9, None
+        for a, b in pairs():
+            state[a], state[b] = state[b], state[a]
+            gain = fitness(state) - current
+            state[a], state[b] = state[b], state[a]
+            if gain > best_gain:
+                best_gain, best_pair = gain, (a, b)
+        if best_pair is None:
+            return state, current
+        a, b = best_pair
+        state[a], state[b] = state[b], state[a]
+        current += best_gain
 
 
 def word_shape(word: str) -> Tuple[int, Tuple[int, ...]]:
