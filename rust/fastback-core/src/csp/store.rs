@@ -387,6 +387,17 @@ impl Store {
         *e |= ev;
     }
 
+    /// Stores `x`'s narrowed domain `d` and records `ev`, plus `EV_FIX` when
+    /// one value is left (every narrowing but `assign` ends here).
+    #[inline]
+    fn store_narrowed(&mut self, x: VarId, d: Dom, mut ev: Events) {
+        if d.size == 1 {
+            ev |= EV_FIX;
+        }
+        self.doms[x.index()] = d;
+        self.notify(x, ev);
+    }
+
     /// Takes the variables changed since the last call, with their events,
     /// into `out` (cleared first).
     pub fn take_modified(&mut self, out: &mut Vec<(VarId, Events)>) {
@@ -521,11 +532,7 @@ impl Store {
             d.max = self.prev_set(&d, r - 1).expect("a value remains below the removed maximum");
             ev |= EV_BOUNDS;
         }
-        if d.size == 1 {
-            ev |= EV_FIX;
-        }
-        self.doms[x.index()] = d;
-        self.notify(x, ev);
+        self.store_narrowed(x, d, ev);
         Ok(true)
     }
 
@@ -544,12 +551,7 @@ impl Store {
         let removed = self.clear_raw_range(&d, d.min, new_min - 1);
         d.min = new_min;
         d.size -= removed;
-        let mut ev = EV_DOM | EV_BOUNDS;
-        if d.size == 1 {
-            ev |= EV_FIX;
-        }
-        self.doms[x.index()] = d;
-        self.notify(x, ev);
+        self.store_narrowed(x, d, EV_DOM | EV_BOUNDS);
         Ok(true)
     }
 
@@ -568,12 +570,7 @@ impl Store {
         let removed = self.clear_raw_range(&d, new_max + 1, d.max);
         d.max = new_max;
         d.size -= removed;
-        let mut ev = EV_DOM | EV_BOUNDS;
-        if d.size == 1 {
-            ev |= EV_FIX;
-        }
-        self.doms[x.index()] = d;
-        self.notify(x, ev);
+        self.store_narrowed(x, d, EV_DOM | EV_BOUNDS);
         Ok(true)
     }
 
@@ -691,11 +688,7 @@ impl Store {
             d.min = new_min;
             d.max = new_max;
             d.size = kept;
-            if kept == 1 {
-                ev |= EV_FIX;
-            }
-            self.doms[x.index()] = d;
-            self.notify(x, ev);
+            self.store_narrowed(x, d, ev);
             Ok(true)
         };
         self.scratch = scratch;
