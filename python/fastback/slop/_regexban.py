@@ -41,6 +41,16 @@ from typing import Any, Union
 
 from fastback._errors import LocatedError
 
+
+def _regex_module() -> Any:
+    try:
+        import regex
+    except ImportError:
+        raise ImportError(
+            "regex bans need the 'regex' package (pip install regex; it comes with fastback[llm])"
+        ) from None
+    return regex
+
 __all__ = ["RegexBans", "RegexFileError", "load_regexes"]
 
 
@@ -59,8 +69,7 @@ def load_regexes(path: Union[str, "os.PathLike[str]"]) -> list[str]:
     unterminated quote or a pattern that does not compile, OSError when the
     file cannot be read.
     """
-    import regex
-
+    regex = _regex_module()
     name = os.fspath(path)
     patterns: list[str] = []
     with open(name, encoding="utf-8") as fh:
@@ -98,8 +107,7 @@ class RegexBans:
     """
 
     def __init__(self, patterns: Sequence[Any], window: int) -> None:
-        import regex
-
+        regex = _regex_module()
         if window < 1:
             raise ValueError(f"regex_window must be >= 1, got {window}")
         self.window = window
@@ -164,9 +172,7 @@ class RegexBans:
 
 
 def _regex_pattern_type() -> type:
-    import regex
-
-    return type(regex.compile(""))
+    return type(_regex_module().compile(""))
 
 
 def normalise_regexes(regexes: Any) -> tuple[list[Any], list[float]]:

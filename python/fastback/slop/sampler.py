@@ -902,10 +902,7 @@ class _Run:
         multipliers = self.bans.get(p, {})
         alternatives: list[tuple[int, str, float]] = []
         if self.o.record_alternatives and reason is None:
-            order = np.flatnonzero(probs)
-            order = order[np.argsort(-probs[order], kind="stable")]
-            for a in order:
-                a = int(a)
+            for a in self._most_probable(probs, 4 * self.o.record_alternatives + len(multipliers) + 8):
                 if a in multipliers or a in self.o.eos_token_ids or self._completes_match(a):
                     continue
                 alternatives.append((a, self._token_text(a), float(probs[a])))
@@ -920,6 +917,20 @@ class _Run:
             rec.fallback = reason
         self.holding.setdefault(p, []).extend(record_ids)
         self.stats.record_s += time.perf_counter() - t
+
+    @staticmethod
+    def _most_probable(probs: np.ndarray, first: int) -> Iterator[int]:
+        """Token ids with non-zero probability, most probable first;
+        the ``first`` best by a partial sort, the rest only if asked for."""
+        nonzero = np.flatnonzero(probs)
+        if first < nonzero.size:
+            cut = np.argpartition(-probs[nonzero], first)[:first]
+            head = nonzero[cut]
+            head = head[np.lexsort((head, -probs[head]))]
+            yield from (int(a) for a in head)
+            done = set(head.tolist())
+            nonzero = np.array([a for a in nonzero if a not in done], dtype=np.int64)
+        yield from (int(a) for a in nonzero[np.lexsort((nonzero, -probs[nonzero]))])
 
     def _completes_match(self, token: int) -> bool:
         """Would ``token``, appended now and followed by the end of the text,
