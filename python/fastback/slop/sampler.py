@@ -29,8 +29,10 @@ distribution and random draws):
    it the new text, and check the regexes (:mod:`fastback.slop._regexban`);
 3. if a match completed, rewind to the token ``p`` whose span contains the
    earliest match start: roll back the stream, the decoder and the regex state
-   to their snapshots before ``p`` and drop the backend's tokens from ``p`` on
-   (the token that completed the match is never sent to the model). Multiply
+   to their snapshots before ``p``; the backend's tokens from ``p`` on are
+   dropped when the next model call needs it (the token that completed the
+   match is never sent to the model, and if resampling picks the rejected
+   token again, its logits are reused instead of recomputed). Multiply
    the probability of the token that was at ``p`` by ``factor ** strength``
    at position ``p`` only, and resample there;
 4. otherwise hand ``t`` to the backend for the next logits, and emit the text
@@ -348,7 +350,9 @@ class SamplerStats:
     ``tokens``: generated tokens in the result; ``sampled``: tokens drawn in
     all (rewinds discard some); ``backtracks``: rewinds; ``gave_up``:
     positions that fell back; ``kept``: matches left in the text;
-    ``budget_exhausted``. Times: ``model`` (backend calls), ``detect``
+    ``budget_exhausted``; ``reused``: model calls saved because resampling
+    after a rewind picked the rejected token again and the backend still
+    held it. Times: ``model`` (backend calls), ``detect``
     (matcher stream feed/snapshot/rollback/finish, regexes, span look-ups),
     ``sample``, ``decode``, ``record`` (building backtrack records, vetting
     alternatives) and ``total``.
@@ -360,6 +364,7 @@ class SamplerStats:
     gave_up: int = 0
     kept: int = 0
     budget_exhausted: bool = False
+    reused: int = 0
     model_s: float = 0.0
     detect_s: float = 0.0
     sample_s: float = 0.0
@@ -602,7 +607,13 @@ class _Run:
         self.tokens: list[int] = []
         self.logits: list[Any] = []  # logits[p]: the distribution at position p
         self.snaps: list[Any] = []  # snaps[p]: (decoder state, stream snapshot, regex scan_from) before p
-        self.backend_len = 0  # generated tokens the backend holds
+        # The backend's generated tokens. A rewind does not cut them at once: if
+        # resampling picks the rejected token again (a soft factor), the backend
+        # already holds it and its logits are in `spare` (position -> logits after
+        # backend_tokens[:position]). Invariant: backend_tokens agrees with
+        # tokens on every position whose logits the sampler holds.
+        self.backend_tokens: list[int] = []
+        self.spare: dict[int, Any] = {}
         self.bans: dict[int, dict[int, float]] = {}
         self.retries: dict[int, int] = {}
         self.accepted: dict[int, Any] = {}  # p -> {(kind, index): reason} or _ALL
@@ -659,11 +670,21 @@ class _Run:
     # -- sampling -------------------------------------------------------
 
     def _logits_at(self, p: int) -> Any:
-        if len(self.logits) == p:  # the backend has not seen token p-1 yet
-            t = time.perf_counter()
-            self.logits.append(self.backend.append(self.tokens[p - 1]))
-            self.backend_len = p
-            self.stats.model_s += time.perf_counter() - t
+        if len(self.logits) == p:  # no logits after token p-1 yet
+            token = self.tokens[p - 1]
+            bk = self.backend_tokens
+            if len(bk) >= p and bk[p - 1] == token and p in self.spare:
+                self.logits.append(self.spare.pop(p))
+                self.stats.reused += 1
+            else:
+                t = time.perf_counter()
+                if len(bk) >= p:
+                    self.backend.truncate(len(bk) - (p - 1))
+                    del bk[p - 1 :]
+                    self.spare.clear()
+                self.logits.append(self.backend.append(token))
+                bk.append(token)
+                self.stats.model_s += time.perf_counter() - t
         return self.logits[p]
 
     def _distribution(self, logits: Any, multipliers: Optional[dict[int, float]]) -> Optional[np.ndarray]:
@@ -860,13 +881,10 @@ class _Run:
         self.decoder.restore(decoder_state)
         del self.tokens[p:]
         del self.snaps[p:]
+        for q in range(p + 1, len(self.logits)):
+            self.spare[q] = self.logits[q]
         del self.logits[p + 1 :]
-        t4 = time.perf_counter()
-        self.stats.decode_s += t4 - t3
-        if self.backend_len > p:
-            self.backend.truncate(self.backend_len - p)
-            self.backend_len = p
-            self.stats.model_s += time.perf_counter() - t4
+        self.stats.decode_s += time.perf_counter() - t3
 
     def _new_record(self, c: _Candidate, rejected: int, previous: Optional[dict[int, float]]) -> int:
         p = c.target
