@@ -308,8 +308,8 @@ def test_soft_factor_lowers_probability_by_weight_to_the_strength_and_can_be_acc
     kept = [e for e in g.events if e.kind == "kept"]
     assert kept and kept[0].reason == "accepted" and kept[0].rule == "x y"
     assert g.stats.backtracks == 1 and g.stats.kept == 1
-    # The backend still held " x" and its logits: nothing was recomputed or cut.
-    assert g.stats.reused == 1 and backend.calls["truncate"] == 0
+    # The backend still held " x y" and the logits after each: nothing was recomputed or cut.
+    assert g.stats.reused == 2 and backend.calls["truncate"] == 0 and backend.calls["append"] == 2
 
 
 @pytest.mark.parametrize(
