@@ -574,8 +574,13 @@ def tiny():
         pytest.skip("needs the llm extra (torch, transformers)")
     from slop_models import tiny_model, tiny_tokenizer
 
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a model this small is per-call overhead; threads only contend
     tok = tiny_tokenizer()
-    return tok, tiny_model(tok, seed=0)
+    yield tok, tiny_model(tok, seed=0)
+    torch.set_num_threads(threads)
 
 
 def fresh_logits(model, ids):
