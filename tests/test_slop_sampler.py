@@ -390,12 +390,24 @@ def test_backtrack_budget_keeps_matches_and_says_so():
     assert kept and all(e.reason == "budget" for e in kept)
 
 
+def test_backtrack_budget_with_regexes_keeps_each_match_once():
+    vocab, w, backend = not_but_world()
+    sampler = AntislopSampler(backend, WordCodec(vocab), regexes=[NOT_BUT], eos_token_ids=[0], max_backtracks=0)
+    stream = sampler.stream([w["."]], max_new_tokens=60, seed=0)
+    chunks = list(stream)
+    g = stream.result
+    kept = [e for e in g.events if e.kind == "kept"]
+    starts = [s for s in range(len(g.text)) if re.compile(NOT_BUT).match(g.text, s)]
+    assert [e.match_start for e in kept] == starts and starts
+    assert len(chunks) > 2  # a kept match does not hold back the rest of the output
+
+
 # -- regexes -----------------------------------------------------------------
 
 NOT_BUT = r"(?i)not [^.!?]{3,60} but"
 
 
-def test_regex_bans_work_and_are_checked_by_re():
+def not_but_world():
     vocab = ["<eos>", " it", " was", " not", " only", " old", " but", " also", " new", "."]
     w = {t: i for i, t in enumerate(vocab)}
     backend = ScriptedBackend(len(vocab), {
@@ -404,6 +416,11 @@ def test_regex_bans_work_and_are_checked_by_re():
         w[" old"]: {w[" but"]: 5, w["."]: 2}, w[" but"]: {w[" also"]: 4}, w[" also"]: {w[" new"]: 4},
         w[" new"]: {w["."]: 4}, w["."]: {w[" it"]: 4, 0: 1},
     })
+    return vocab, w, backend
+
+
+def test_regex_bans_work_and_are_checked_by_re():
+    vocab, w, backend = not_but_world()
     plain = AntislopSampler(backend, WordCodec(vocab), eos_token_ids=[0]).generate([w["."]], max_new_tokens=60, seed=0)
     assert re.search(NOT_BUT, plain.text)
     sampler = AntislopSampler(backend, WordCodec(vocab), regexes=[NOT_BUT], eos_token_ids=[0])

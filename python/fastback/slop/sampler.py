@@ -248,7 +248,9 @@ class Backtrack:
     the ``alternatives`` after it. ``alternatives`` are the most probable
     tokens the sampler could choose instead, excluding every token banned or
     lowered at that position and every token that would complete a banned
-    phrase or regex at once; each is ``(id, text, prob)``. ``chosen_kept`` turns
+    phrase or regex at once; each is ``(id, text, prob)``. Token texts are
+    each token decoded on its own (a token holding part of a multi-byte
+    character decodes to U+FFFD). ``chosen_kept`` turns
     False when the chosen token was itself rejected at the same position
     later. ``fallback`` is the event reason when the choice was a give-up
     (``"all_banned"``, ``"retry_cap"``).
@@ -804,7 +806,12 @@ class _Run:
             if not self.stats.budget_exhausted:
                 self.stats.budget_exhausted = True
                 self.events.append(SamplerEvent("budget", "budget", best.target))
-            self._log_kept(best, "budget")
+            for c in found:
+                self._log_kept(c, "budget")
+                if c.kind == "regex":  # look past it from now on, as for any kept regex match
+                    scan = list(self.regex.scan_from)  # type: ignore[union-attr]
+                    scan[c.index] = c.start + 1
+                    self.regex.scan_from = tuple(scan)  # type: ignore[union-attr]
             return None
         return best
 
