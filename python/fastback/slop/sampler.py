@@ -72,6 +72,12 @@ match is kept (``"budget"``). Both are counted in :class:`SamplerStats` and
 logged as :class:`SamplerEvent` in :attr:`Generation.events`, so a banned
 phrase in the output is always explained by an event.
 
+Regexes (``regexes=``) run in the ``regex`` package after every token; its
+partial matching gives the hold-back. The flavour, the ``regex_window`` of
+recent text that is searched, and when a match counts are documented in
+:mod:`fastback.slop._regexban`. Regex weights follow the phrase rule
+(a bare pattern is a full ban).
+
 Phrase matching: the sampler feeds only the generated text (not the prompt) to
 an ``overlapping`` matcher stream (every occurrence counts). Patterns given as
 a list or a file are matched case-insensitively and on whole words by default
@@ -696,13 +702,13 @@ class _Run:
             i = _sampling.greedy(np.asarray(logits), multipliers, o.ban_below)
             if i is None:
                 return None
-            p = np.zeros(np.asarray(logits).shape[0])
-            p[i] = 1.0
-            return p
-        p = _sampling.adjusted_probs(np.asarray(logits), o.temperature, multipliers, o.ban_below)
-        if p is None:
+            onehot = np.zeros(np.asarray(logits).shape[0])
+            onehot[i] = 1.0
+            return onehot
+        probs = _sampling.adjusted_probs(np.asarray(logits), o.temperature, multipliers, o.ban_below)
+        if probs is None:
             return None
-        return _sampling.filter_probs(p, o.top_k, o.top_p, o.min_p)
+        return _sampling.filter_probs(probs, o.top_k, o.top_p, o.min_p)
 
     def _pick(self, probs: np.ndarray) -> int:
         if self.o.temperature == 0:
@@ -974,7 +980,7 @@ class _Run:
             self.decoder.restore(state)
             if self.stream is not None:
                 self.stream.rollback(snap)
-            if self.regex is not None:
+            if self.regex is not None and regex_from is not None:
                 self.regex.scan_from = regex_from
             del self.events[events:]
             self.stats.kept, self.stats.budget_exhausted = kept, budget
