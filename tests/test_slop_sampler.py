@@ -630,23 +630,55 @@ def test_hf_kv_cache_after_rewind_matches_a_fresh_run(tiny):
         backend.truncate(5)
 
 
+class Uncached:
+    """A backend of plain full forward passes: nothing shared with fastback's HFBackend."""
+
+    def __init__(self, model):
+        self.model = model
+        self.calls = 0
+
+    def start(self, ids):
+        self.ids = list(ids)
+        return fresh_logits(self.model, self.ids)
+
+    def append(self, t):
+        self.ids.append(t)
+        self.calls += 1
+        return fresh_logits(self.model, self.ids)
+
+    def truncate(self, n):
+        del self.ids[len(self.ids) - n :]
+
+
+@needs_llm
+def test_hf_sampler_with_rewinds_equals_the_same_sampler_over_fresh_runs(tiny):
+    """End to end: every rewind crops the KV cache, and the tokens are those of a
+    backend that recomputes every prefix from scratch."""
+    from fastback.slop.hf import HFBackend, HFCodec
+
+    tok, model = tiny
+    plain = AntislopSampler.from_hf(model, tok).generate("The", max_new_tokens=120, seed=5)
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{2,}", plain.text)]
+    banned = sorted(set(words), key=lambda w: (-words.count(w), w))[:8]
+    cached = AntislopSampler(HFBackend(model), HFCodec(tok), banned, eos_token_ids=[tok.eos_token_id])
+    fresh_backend = Uncached(model)
+    fresh = AntislopSampler(fresh_backend, HFCodec(tok), banned, eos_token_ids=[tok.eos_token_id])
+    a = cached.generate("The", max_new_tokens=120, seed=5)
+    b = fresh.generate("The", max_new_tokens=120, seed=5)
+    assert a.stats.backtracks > 0
+    assert a.token_ids == b.token_ids
+    assert [(r.position, r.rejected_id, r.chosen_id) for r in a.backtracks] == [
+        (r.position, r.rejected_id, r.chosen_id) for r in b.backtracks
+    ]
+    assert cached.backend.rebuilds == 0
+
+
 @needs_llm
 def test_hf_sampler_equals_plain_sampling_without_bans(tiny):
     tok, model = tiny
 
-    class Uncached:
-        """Plain full forward passes, nothing shared with fastback's backend."""
-
-        def start(self, ids):
-            self.ids = list(ids)
-            return fresh_logits(model, self.ids)
-
-        def append(self, t):
-            self.ids.append(t)
-            return fresh_logits(model, self.ids)
-
     prompt = tok.encode("Holmes said")
-    expected = plain_sample(Uncached(), prompt, 40, seed=11, temperature=0.9, top_k=50, top_p=0.95,
+    expected = plain_sample(Uncached(model), prompt, 40, seed=11, temperature=0.9, top_k=50, top_p=0.95,
                             eos=(tok.eos_token_id,))
     g = AntislopSampler.from_hf(model, tok, temperature=0.9, top_k=50, top_p=0.95).generate(
         "Holmes said", max_new_tokens=40, seed=11)

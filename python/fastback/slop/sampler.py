@@ -79,7 +79,9 @@ recent text that is searched, and when a match counts are documented in
 (a bare pattern is a full ban).
 
 Phrase matching: the sampler feeds only the generated text (not the prompt) to
-an ``overlapping`` matcher stream (every occurrence counts). Patterns given as
+an ``overlapping`` matcher stream (every occurrence counts). So a phrase that
+begins in the prompt is not seen, and at the very start of the generated text
+a phrase needs no word boundary on its left (as in the original samplers). Patterns given as
 a list or a file are matched case-insensitively and on whole words by default
 (``case_insensitive``, ``whole_words``), as antislop-vllm does; a ready
 :class:`fastback.slop.Matcher` keeps its own options (it is rebuilt as
