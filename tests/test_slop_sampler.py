@@ -58,6 +58,15 @@ else:
         HAVE_LLM = False
 
 needs_llm = pytest.mark.skipif(not HAVE_LLM, reason="needs the llm extra (torch, transformers)")
+try:  # regex bans use the regex package, which comes with transformers
+    import regex  # noqa: F401
+
+    HAVE_REGEX = True
+except ImportError:
+    if os.environ.get("FASTBACK_REQUIRE_LLM"):
+        raise
+    HAVE_REGEX = False
+needs_regex = pytest.mark.skipif(not HAVE_REGEX, reason="needs the regex package (the llm extra)")
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -233,7 +242,7 @@ def test_streaming_yields_early_and_holds_back_only_what_a_phrase_could_cover():
 def test_equals_plain_sampling_when_nothing_is_banned(seed, temperature, top_k, top_p, min_p, patterns):
     options = dict(temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p)
     expected = plain_sample(slop_backend(), PROMPT, 50, seed, eos=(0,), **options)
-    g = scripted_sampler(patterns, regexes=[r"zz+y"], **options).generate(PROMPT, max_new_tokens=50, seed=seed)
+    g = scripted_sampler(patterns, regexes=[r"zz+y"] if HAVE_REGEX else None, **options).generate(PROMPT, max_new_tokens=50, seed=seed)
     assert g.token_ids == expected
     assert g.stats.backtracks == 0
     assert g.finish_reason == ("eos" if len(expected) < 50 else "length")
@@ -390,6 +399,7 @@ def test_backtrack_budget_keeps_matches_and_says_so():
     assert kept and all(e.reason == "budget" for e in kept)
 
 
+@needs_regex
 def test_backtrack_budget_with_regexes_keeps_each_match_once():
     vocab, w, backend = not_but_world()
     sampler = AntislopSampler(backend, WordCodec(vocab), regexes=[NOT_BUT], eos_token_ids=[0], max_backtracks=0)
@@ -419,6 +429,7 @@ def not_but_world():
     return vocab, w, backend
 
 
+@needs_regex
 def test_regex_bans_work_and_are_checked_by_re():
     vocab, w, backend = not_but_world()
     plain = AntislopSampler(backend, WordCodec(vocab), eos_token_ids=[0]).generate([w["."]], max_new_tokens=60, seed=0)
@@ -432,6 +443,7 @@ def test_regex_bans_work_and_are_checked_by_re():
     assert all(b.rejected_id == w[" not"] for b in g.backtracks)
 
 
+@needs_regex
 def test_regex_file_of_the_antislop_sampler(tmp_path):
     path = SLOP_DIR / "slop_regexes.txt"
     if not path.exists():
@@ -444,6 +456,7 @@ def test_regex_file_of_the_antislop_sampler(tmp_path):
         load_regexes(bad)
 
 
+@needs_regex
 @pytest.mark.parametrize("pattern,message", [("x*", "empty string"), ("(", "does not compile"), (3, "expected a str")])
 def test_bad_regexes_are_refused(pattern, message):
     with pytest.raises(ValueError, match=message):
