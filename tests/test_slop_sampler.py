@@ -587,7 +587,7 @@ def test_the_rescan_stand_in_agrees_with_the_matcher():
     for tok in g.token_ids:
         piece = WORDS[tok]
         assert a.feed(piece) == b.feed(piece)
-        assert a.safe_end <= b.safe_end or True  # the stand-in's safe_end may be more conservative
+        assert b.safe_end <= a.safe_end  # the stand-in ignores word boundaries here: more cautious
     assert a.finish() == b.finish()
     for seed in range(3):
         x = scripted_sampler(real).generate(PROMPT, max_new_tokens=60, seed=seed)
