@@ -186,7 +186,7 @@ def test_reference_agrees_with_ahocorasick_rs():
 # ---------------------------------------------------------------------------
 
 
-@settings(max_examples=250, **SETTINGS)
+@settings(max_examples=500, **SETTINGS)
 @given(cases())
 def test_find_all_matches_reference(case):
     pats, text = case
@@ -209,7 +209,7 @@ def test_find_all_many_equals_find_all(pats, data):
         assert m.find_all_many(texts, threads=2) == each
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=200, **SETTINGS)
 @given(cases())
 def test_offsets_are_code_points(case):
     """text[s:e] is an occurrence of the pattern: same length, same folded text."""
@@ -431,7 +431,7 @@ def feed_checked(stream, chunks, promised_safe_end, reported, max_len):
     return promised_safe_end
 
 
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=300, **SETTINGS)
 @given(cases(), st.lists(st.integers(0, 60), max_size=8))
 def test_stream_equals_batch_for_any_chunking(case, cuts):
     pats, text = case
@@ -449,7 +449,7 @@ def test_stream_equals_batch_for_any_chunking(case, cuts):
         assert s.safe_end == s.position == len(text)
 
 
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=300, **SETTINGS)
 @given(cases(), st.lists(st.integers(0, 60), max_size=8))
 def test_overlapping_stream_reports_each_match_once_its_end_is_known(case, cuts):
     """What the sampler relies on: an overlapping match is reported by the
@@ -482,7 +482,7 @@ def stream_programs(draw):
     return pats, ops
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=500, **SETTINGS)
 @given(stream_programs(), st.sampled_from(ALL_COMBOS))
 def test_stream_snapshots_and_rollbacks(program, combo):
     """A model of the stream: its text, the matches it has returned since
