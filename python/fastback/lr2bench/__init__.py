@@ -22,14 +22,49 @@ Command line: ``fastback lr2bench score PRED.jsonl`` and ``fastback lr2bench
 solve --task T [--level L] --out F`` (:mod:`.cli`).
 """
 
-from fastback.lr2bench.data import (LEVELS, TASKS, DataNotFoundError, GoldAnswers, LR2BenchError,
-                                    data_root, load_answers)
-from fastback.lr2bench.literal import LiteralError, parse_literal
-from fastback.lr2bench.puzzles import (Acrostic, Crossword, Cryptogram, DropQuote, LogicGrid, Sudoku,
-                                       load, parse_record)
-from fastback.lr2bench.scoring import Prediction, Report, read_predictions, score
+from __future__ import annotations
 
-__all__ = ["TASKS", "LEVELS", "LR2BenchError", "DataNotFoundError", "LiteralError", "GoldAnswers",
-           "data_root", "load", "parse_record", "load_answers", "parse_literal", "score",
-           "read_predictions", "Prediction", "Report", "Crossword", "Acrostic", "LogicGrid",
-           "Cryptogram", "Sudoku", "DropQuote"]
+import importlib
+from typing import Any, Dict, List
+
+# Each public name and the submodule that defines it. The submodules are
+# imported on first use (PEP 562) so that `fastback` commands that never touch
+# LR²Bench do not pay for importing them.
+_LAZY: Dict[str, str] = {
+    "LEVELS": "fastback.lr2bench.data",
+    "TASKS": "fastback.lr2bench.data",
+    "DataNotFoundError": "fastback.lr2bench.data",
+    "GoldAnswers": "fastback.lr2bench.data",
+    "LR2BenchError": "fastback.lr2bench.data",
+    "data_root": "fastback.lr2bench.data",
+    "load_answers": "fastback.lr2bench.data",
+    "LiteralError": "fastback.lr2bench.literal",
+    "parse_literal": "fastback.lr2bench.literal",
+    "Acrostic": "fastback.lr2bench.puzzles",
+    "Crossword": "fastback.lr2bench.puzzles",
+    "Cryptogram": "fastback.lr2bench.puzzles",
+    "DropQuote": "fastback.lr2bench.puzzles",
+    "LogicGrid": "fastback.lr2bench.puzzles",
+    "Sudoku": "fastback.lr2bench.puzzles",
+    "load": "fastback.lr2bench.puzzles",
+    "parse_record": "fastback.lr2bench.puzzles",
+    "Prediction": "fastback.lr2bench.scoring",
+    "Report": "fastback.lr2bench.scoring",
+    "read_predictions": "fastback.lr2bench.scoring",
+    "score": "fastback.lr2bench.scoring",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))

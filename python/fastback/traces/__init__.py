@@ -50,47 +50,49 @@ The command line: ``fastback traces sudoku|countdown ... --format dfs|nl
 --backtracks K --out F.jsonl``.
 """
 
-from fastback.traces._errors import (
-    BudgetExceededError,
-    NoSolutionError,
-    NotEnoughBacktracksError,
-    TraceError,
-    TraceVerificationError,
-)
-from fastback.traces.countdown import Instance, countdown_instances, countdown_prompt, solve_countdown
-from fastback.traces.generate import (
-    FORMATS,
-    Trace,
-    countdown_trace,
-    generate_countdown,
-    generate_sudoku,
-    item_seed,
-    options,
-    sudoku_trace,
-    verify,
-)
-from fastback.traces.sudoku import board_text, sudoku_line, sudoku_prompt
+from __future__ import annotations
 
-__all__ = [
-    "FORMATS",
-    "Trace",
-    "Instance",
-    "TraceError",
-    "NoSolutionError",
-    "NotEnoughBacktracksError",
-    "BudgetExceededError",
-    "TraceVerificationError",
-    "sudoku_trace",
-    "countdown_trace",
-    "generate_sudoku",
-    "generate_countdown",
-    "verify",
-    "options",
-    "item_seed",
-    "solve_countdown",
-    "countdown_instances",
-    "countdown_prompt",
-    "sudoku_line",
-    "sudoku_prompt",
-    "board_text",
-]
+import importlib
+from typing import Any, Dict, List
+
+# Each public name and the submodule that defines it. The submodules are
+# imported on first use (PEP 562) so that `fastback` commands that never touch
+# traces do not pay for importing them.
+_LAZY: Dict[str, str] = {
+    "BudgetExceededError": "fastback.traces._errors",
+    "NoSolutionError": "fastback.traces._errors",
+    "NotEnoughBacktracksError": "fastback.traces._errors",
+    "TraceError": "fastback.traces._errors",
+    "TraceVerificationError": "fastback.traces._errors",
+    "Instance": "fastback.traces.countdown",
+    "countdown_instances": "fastback.traces.countdown",
+    "countdown_prompt": "fastback.traces.countdown",
+    "solve_countdown": "fastback.traces.countdown",
+    "FORMATS": "fastback.traces.generate",
+    "Trace": "fastback.traces.generate",
+    "countdown_trace": "fastback.traces.generate",
+    "generate_countdown": "fastback.traces.generate",
+    "generate_sudoku": "fastback.traces.generate",
+    "item_seed": "fastback.traces.generate",
+    "options": "fastback.traces.generate",
+    "sudoku_trace": "fastback.traces.generate",
+    "verify": "fastback.traces.generate",
+    "board_text": "fastback.traces.sudoku",
+    "sudoku_line": "fastback.traces.sudoku",
+    "sudoku_prompt": "fastback.traces.sudoku",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -10,3 +10,4 @@ pub mod graph;
 pub mod csp;
 pub mod traces;
 pub mod sudoku;
+pub mod matcher;

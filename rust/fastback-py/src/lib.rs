@@ -9,6 +9,7 @@
 //! errors), `solver` (the `Solver` class), `dimacs` (`read_dimacs`, the `Cnf`
 //! handle), `check` (`check_drat`), `neuro` (`neuro_graph`, `PhaseModel`), `guard` (panics and OS errors).
 //! `csp`: `CspModel`, `CspSearch`, `csp_options` (the finite-domain CSP engine).
+//! `matcher`: `Matcher`, `MatchStream`, `StreamSnapshot` (the phrase matcher).
 
 use pyo3::prelude::*;
 
@@ -17,6 +18,7 @@ mod csp;
 mod dimacs;
 mod guard;
 mod lits;
+mod matcher;
 mod neuro;
 mod solver;
 mod traces;
@@ -39,5 +41,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(traces::sudoku_trace, m)?)?;
     m.add_function(wrap_pyfunction!(traces::countdown_trace, m)?)?;
     sudoku::register(m)?;
+    matcher::register(m)?;
     Ok(())
 }

@@ -1,0 +1,246 @@
+//! Batch scans: one text ([`Matcher::find_all`]) or many on threads
+//! ([`Matcher::find_all_many`]).
+//!
+//! The scan steps the DFA over the UTF-8 bytes of the text. ASCII bytes are
+//! stepped directly (case folding lives in the byte classes); a non-ASCII
+//! code point is decoded, folded when asked, and stepped as its (folded)
+//! UTF-8 bytes. Code-point positions come from the byte position minus the
+//! continuation bytes seen so far, so ASCII text pays nothing for them.
+//! Word boundaries are checked only at match states, by decoding the code
+//! points on either side of the occurrence in the original text.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::automaton::StateId;
+use super::fold::is_word_char;
+use super::resolve::{Match, Resolver};
+use super::Matcher;
+
+/// A batch call was interrupted; no results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interrupted;
+
+/// How often the calling thread polls `interrupt` while workers scan.
+const POLL: Duration = Duration::from_millis(20);
+
+impl Matcher {
+    /// Every match in `text` under the matcher's kind and options, in order
+    /// (see `resolve`). Cost: linear in the text plus the occurrences.
+    pub fn find_all(&self, text: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        self.scan(text, &mut out, false);
+        out
+    }
+
+    /// Whether `text` has at least one match (stops at the first candidate).
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut out = Vec::new();
+        self.scan(text, &mut out, true)
+    }
+
+    /// [`find_all`](Self::find_all) on each text, on `threads` threads
+    /// (0: one per core). Results are in input order and do not depend on the
+    /// thread count. `interrupt` is polled every 20 ms by the calling thread
+    /// (and between texts when running on it alone); once it returns true the
+    /// call stops after the texts in progress and returns `Err(Interrupted)`.
+    pub fn find_all_many(
+        &self,
+        texts: &[&str],
+        threads: usize,
+        interrupt: &mut dyn FnMut() -> bool,
+    ) -> Result<Vec<Vec<Match>>, Interrupted> {
+        let wanted = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+        let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
+        // Below ~64 KB in all, starting threads costs more than it saves.
+        let workers = wanted.min(texts.len()).min(1 + total_bytes / (64 << 10)).max(1);
+        if workers == 1 {
+            let mut results = Vec::with_capacity(texts.len());
+            for (k, text) in texts.iter().enumerate() {
+                if k % 64 == 0 && interrupt() {
+                    return Err(Interrupted);
+                }
+                results.push(self.find_all(text));
+            }
+            return Ok(results);
+        }
+        if interrupt() {
+            return Err(Interrupted);
+        }
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let (done_tx, done_rx) = mpsc::channel::<Vec<(usize, Vec<Match>)>>();
+        let mut results: Vec<Vec<Match>> = vec![Vec::new(); texts.len()];
+        let mut interrupted = false;
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let done_tx = done_tx.clone();
+                let (next, stop) = (&next, &stop);
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        if k >= texts.len() || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        mine.push((k, self.find_all(texts[k])));
+                    }
+                    let _ = done_tx.send(mine);
+                });
+            }
+            drop(done_tx);
+            let mut finished = 0;
+            while finished < workers {
+                match done_rx.recv_timeout(POLL) {
+                    Ok(batch) => {
+                        finished += 1;
+                        for (k, found) in batch {
+                            results[k] = found;
+                        }
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if !interrupted && interrupt() {
+                            interrupted = true;
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        });
+        if interrupted {
+            Err(Interrupted)
+        } else {
+            Ok(results)
+        }
+    }
+
+    /// The scan behind `find_all` and `is_match`; with `first_only` it returns
+    /// as soon as one candidate passes the boundary test (the return value
+    /// says whether one did).
+    fn scan(&self, text: &str, out: &mut Vec<Match>, first_only: bool) -> bool {
+        let a = &self.automaton;
+        let bytes = text.as_bytes();
+        let mut resolver = Resolver::new(self.kind);
+        let mut state = a.start();
+        let mut i = 0usize;
+        // Bytes minus code points so far: the code-point position is `i - extra`.
+        let mut extra = 0usize;
+        while i < bytes.len() {
+            let byte = bytes[i];
+            if byte < 0x80 {
+                state = a.next(state, byte);
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                let len = c.len_utf8();
+                state = a.next_char(state, c);
+                i += len;
+                extra += len - 1;
+            }
+            if a.is_match(state) {
+                let offered = self.offer_matches(state, i - extra, i, bytes, true, &mut resolver, out);
+                if first_only && offered {
+                    return true;
+                }
+                if resolver.defers() {
+                    resolver.settle(i - extra - a.reach(state), out);
+                }
+            }
+        }
+        resolver.settle(usize::MAX, out);
+        !out.is_empty()
+    }
+
+    /// Offers the occurrences ending in match state `state` at code point
+    /// `end` (byte `end_byte` of `text`) that pass the word-boundary test.
+    /// `complete`: `text` holds the code point after `end_byte` if there is
+    /// one (a stream passes false while that code point has not arrived; it
+    /// then only calls this for states whose phrases end in a non-word
+    /// character, which need no look-ahead). Returns whether any passed.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn offer_matches(
+        &self,
+        state: StateId,
+        end: usize,
+        end_byte: usize,
+        text: &[u8],
+        complete: bool,
+        resolver: &mut Resolver,
+        out: &mut Vec<Match>,
+    ) -> bool {
+        let a = &self.automaton;
+        let mut followed_by_word: Option<bool> = None;
+        let mut any = false;
+        for &pattern in a.outputs(state) {
+            let info = &a.patterns[pattern.0 as usize];
+            let chars = info.chars as usize;
+            let start = end - chars;
+            if self.whole_words {
+                if info.last_word {
+                    debug_assert!(complete);
+                    let word = *followed_by_word.get_or_insert_with(|| word_at(text, end_byte));
+                    if word {
+                        continue;
+                    }
+                }
+                if info.first_word && start > 0 {
+                    let start_byte = back_chars(text, end_byte, chars);
+                    if word_before(text, start_byte) {
+                        continue;
+                    }
+                }
+            }
+            any = true;
+            resolver.offer(Match { start, end, pattern: pattern.0 }, out);
+        }
+        any
+    }
+}
+
+/// The byte offset `chars` code points before `end_byte`.
+#[inline]
+pub(crate) fn back_chars(text: &[u8], end_byte: usize, chars: usize) -> usize {
+    let mut b = end_byte;
+    for _ in 0..chars {
+        b -= 1;
+        while text[b] & 0xC0 == 0x80 {
+            b -= 1;
+        }
+    }
+    b
+}
+
+/// Whether the code point starting at byte `at` is a word character (false
+/// at the end of the text).
+#[inline]
+fn word_at(text: &[u8], at: usize) -> bool {
+    match text.get(at) {
+        None => false,
+        Some(&b) if b < 0x80 => super::fold::ASCII_WORD[b as usize],
+        Some(_) => decode(&text[at..]).is_some_and(is_word_char),
+    }
+}
+
+/// Whether the code point ending at byte `at` is a word character (false at
+/// the start of the text).
+#[inline]
+fn word_before(text: &[u8], at: usize) -> bool {
+    if at == 0 {
+        return false;
+    }
+    let start = back_chars(text, at, 1);
+    word_at(text, start)
+}
+
+/// The first code point of `bytes` (valid UTF-8 from a `str`).
+fn decode(bytes: &[u8]) -> Option<char> {
+    let len = match bytes.first()? {
+        b if *b < 0x80 => 1,
+        b if *b >= 0xF0 => 4,
+        b if *b >= 0xE0 => 3,
+        _ => 2,
+    };
+    std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()
+}
