@@ -359,18 +359,29 @@ def test_empty_json_list_loads(tmp_path):
     assert len(Matcher.from_file(path)) == 0
 
 
+def test_json_shapes(tmp_path):
+    path = tmp_path / "shapes.json"
+    path.write_text('[["delve", 0.25], ["tapestry"], ["weave", 3]]', encoding="utf-8")
+    m = Matcher.from_file(path, whole_words=True)
+    assert m.patterns == ["delve", "tapestry", "weave"]
+    assert m.weights == [0.25, 1.0, 3.0]
+    assert m.find_all("delve into the tapestry, weaver") == [(0, 5, 0), (15, 23, 1)]
+
+
 # (file content, the 1-based entry the error must name, or None when the
-# problem is the file as a whole)
+# problem is the file as a whole). A bare string entry is accepted (weight
+# 1.0), an extension of the contract's three shapes.
 BAD_JSON = [
     ('[["a", 1], ["b", 2]', None),                   # truncated
-    ('{"delve": 0.5}', None),                        # not a list
-    ('[["a", 1], "tapestry"]', 2),                   # entry not a list
+    ('[["a", 1], 5]', 2),                            # entry neither a list nor a string
     ('[["a", 1], ["b", 1], []]', 3),                 # no phrase
     ('[["a", 1], ["b", 1, 2]]', 2),                  # three elements
     ('[["a", 1], [7, 0.5]]', 2),                     # phrase not a string
     ('[["a", 1], ["b", 1], ["c", 1], ["", 0.5]]', 4),  # empty phrase
+    ('[["a", 1], ""]', 2),                           # empty bare phrase
     ('[["a", 1], ["b", "x"]]', 2),                   # weight not a number
     ('[["a", 1], ["b", null]]', 2),                  # weight not a number
+    ('[["a", 1], ["b", true]]', 2),                  # a bool is not a weight
     ('[["a", 1], {"phrase": "b"}]', 2),              # object entry
 ]
 
@@ -385,8 +396,27 @@ def test_malformed_json_file(tmp_path, content, entry):
     assert isinstance(e, ValueError)
     assert str(path) in str(e), str(e)
     if entry is not None:
-        assert e.line == entry, str(e)
-        assert f"entry {entry}" in str(e), str(e)
+        assert re.search(rf"\bentry {entry}\b", str(e)), str(e)
+
+
+def test_bad_json_entry_line_is_the_entry_number(tmp_path):
+    """The contract: "path:entry N: message for JSON where the 'line' is the
+    1-based entry number", so that callers can read N from ``err.line``."""
+    path = tmp_path / "bad_list.json"
+    path.write_text('[["a", 1], ["b", 1], ["", 0.5]]', encoding="utf-8")
+    with pytest.raises(PhraseFileError) as err:
+        Matcher.from_file(path)
+    assert err.value.line == 3, (err.value.line, str(err.value))
+
+
+def test_json_file_that_is_not_a_list(tmp_path):
+    """A .json file holding an object is a bad phrase file, not a text file
+    whose single phrase is the object's source text."""
+    path = tmp_path / "weights.json"
+    path.write_text('{"delve": 0.5}', encoding="utf-8")
+    with pytest.raises(PhraseFileError) as err:
+        Matcher.from_file(path)
+    assert str(path) in str(err.value)
 
 
 def test_undecodable_text_file(tmp_path):
