@@ -14,8 +14,10 @@ lists of 517, 2,500 and 50,046 phrases (``../shared/bench/slop``):
 - **build**: seconds to build each library's automaton for the target row,
   best of ``--repeat``; **memory**: resident memory that building adds, in a
   fresh child process per (library, list) (``/proc/self/statm`` before and
-  after; ``ru_maxrss`` for the peak), so that libraries do not pollute each
-  other's numbers and native allocations are seen (tracemalloc would not);
+  after; the peak from ``VmHWM``, reset just before the build, because
+  ``ru_maxrss`` carries the parent's peak into the child), so that libraries
+  do not pollute each other's numbers and native allocations are seen
+  (tracemalloc would not);
 - **throughput** in MB/s of UTF-8 text, best of ``--repeat``, for the call
   that returns all matches as Python objects, on four rows:
   (a) case-sensitive, no word boundaries, leftmost-longest: every library
@@ -71,7 +73,6 @@ import json
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -284,6 +285,28 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def vm_hwm_bytes() -> int:
+    """This process's peak resident memory (VmHWM). Unlike ru_maxrss, which
+    Linux carries over from the parent across fork and exec, it belongs to
+    this process's own address space."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak() -> bool:
+    """Set VmHWM back to the current RSS (Linux >= 4.0), so that the peak
+    seen after the build is the build's own."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def child_memory(lib: str, list_size: int, row: str) -> None:
     """Runs in the child: print the resident memory the build adds, as JSON."""
     phrases = load_phrases(LISTS[list_size])
@@ -293,11 +316,13 @@ def child_memory(lib: str, list_size: int, row: str) -> None:
     if lib == "fastback":
         from fastback.slop import Matcher  # noqa: F401 - loads the compiled module
     gc.collect()
-    before, peak_before = rss_bytes(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_ok = reset_peak()
+    before = rss_bytes()
     built = BUILDERS[lib](phrases, keys, row)
+    peak = vm_hwm_bytes()
     gc.collect()
-    after, peak_after = rss_bytes(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rss": after - before, "peak": (peak_after - peak_before) * 1024}))
+    after = rss_bytes()
+    print(json.dumps({"rss": after - before, "peak": (peak - before) if peak_ok else None}))
     del built
 
 
@@ -308,7 +333,7 @@ def measure_memory(lib: str, list_size: int, row: str) -> Optional[Tuple[float, 
         print(f"memory child for {lib} failed:\n{out.stderr}", file=sys.stderr)
         return None
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return data["rss"] / 1e6, data["peak"] / 1e6
+    return data["rss"] / 1e6, (data["peak"] / 1e6 if data["peak"] is not None else float("nan"))
 
 
 # ---------------------------------------------------------------------------
@@ -465,7 +490,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     say(f"fastback {versions['fastback']} phrase-matcher benchmark, {datetime.now():%Y-%m-%d %H:%M}"
         f" (commit {git_describe()})")
-    say("command: " + " ".join([Path(sys.executable).name, "benches/matcher.py", *(argv or sys.argv[1:])]))
+    exe = os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(str(ROOT)) else sys.executable
+    say("command: " + " ".join([exe, "benches/matcher.py", *(argv or sys.argv[1:])]) + "   (from the repository root)")
     say(f"machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), shared; "
         f"{platform.platform()}; Python {platform.python_version()}")
     say("build: fastback must be a release build (maturin develop --release: lto, codegen-units=1)")
@@ -499,8 +525,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             mem = None if args.no_memory else measure_memory(lib, n, "b")
             mem_s = f"{mem[0]:8.1f} {mem[1]:8.1f}" if mem else f"{'-':>8} {'-':>8}"
             say(f"  {n:>7,}  {lib:15s} {t:9.4f} {mem_s}")
-    say("  (RSS MB: resident memory added by the build, in a fresh process per library; "
-        "peak MB: rise of the peak RSS during the build)")
+    say("  (RSS MB: resident memory the built automaton keeps, in a fresh process per library, "
+        "from /proc/self/statm; peak MB: the highest RSS during the build above the RSS before it, "
+        "from VmHWM reset through /proc/self/clear_refs; nan where that reset is not allowed)")
     say("")
 
     # ---- throughput ---------------------------------------------------------
