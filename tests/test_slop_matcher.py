@@ -186,7 +186,7 @@ def test_reference_agrees_with_ahocorasick_rs():
 # ---------------------------------------------------------------------------
 
 
-@settings(max_examples=500, **SETTINGS)
+@settings(max_examples=800, **SETTINGS)
 @given(cases())
 def test_find_all_matches_reference(case):
     pats, text = case
@@ -512,7 +512,7 @@ def stream_programs(draw):
     return pats, ops
 
 
-@settings(max_examples=500, **SETTINGS)
+@settings(max_examples=800, **SETTINGS)
 @given(stream_programs(), st.sampled_from(ALL_COMBOS))
 def test_stream_snapshots_and_rollbacks(program, combo):
     """A model of the stream: its text, the matches it has returned since
@@ -590,6 +590,30 @@ def test_rollback_example_sampler_style():
     for tok in re.findall(r"\s*\S+", text[16:]):
         reported += s.feed(tok)
     assert reported + s.finish() == m.find_all(text) == [(11, 33, 0), (24, 33, 1), (43, 48, 2)]
+
+
+def test_matches_returned_after_a_snapshot_are_void_after_rollback():
+    """The caller's rule after rollback(snap) is "forget every match returned
+    since snap was taken", not "forget those ending after snap.position"
+    (the contract's wording): a match ending exactly at snap.position can
+    be returned after the snapshot, because its end boundary or a longer
+    rival was still open, and after the rollback it may be void or
+    replaced."""
+    m = Matcher(["ab"], whole_words=True, match_kind="overlapping")
+    s = m.stream()
+    assert s.feed("x ab") == []
+    snap = s.snapshot()
+    assert s.feed(" ") == [(2, 4, 0)]      # end == snap.position
+    s.rollback(snap)
+    assert s.feed("c") + s.finish() == [] == m.find_all("x abc")
+
+    m = Matcher(["abcd", "ab"], match_kind="leftmost-longest")
+    s = m.stream()
+    assert s.feed("xab") == []
+    snap = s.snapshot()
+    assert s.feed("z") == [(1, 3, 1)]      # end == snap.position
+    s.rollback(snap)
+    assert s.feed("cd") + s.finish() == [(1, 5, 0)] == m.find_all("xabcd")
 
 
 def test_rollback_to_stale_snapshot_raises():
