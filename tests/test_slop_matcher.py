@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fastback.slop import Matcher, PhraseFileError
