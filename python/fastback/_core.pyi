@@ -9,7 +9,7 @@ import os
 import numpy as np
 import numpy.typing as npt
 from typing import Iterable, Mapping, Optional, Sequence, Union, final
-from typing_extensions import Self
+from typing_extensions import Self, disjoint_base
 
 __all__ = [
     "__version__",
@@ -265,6 +265,9 @@ def sudoku_options() -> list[tuple[str, int, int, int, str]]: ...
 # Phrase matcher (rust/fastback-py/src/matcher.rs); the documented API is fastback.slop.
 _Match = tuple[int, int, int]
 
+__all__ += ["Matcher", "MatchStream", "StreamSnapshot"]
+
+@disjoint_base
 class Matcher:
     def __new__(
         cls,
@@ -293,6 +296,7 @@ class Matcher:
     def find_all_many(self, texts: Iterable[str], threads: Optional[int] = None) -> list[list[_Match]]: ...
     def stream(self) -> MatchStream: ...
 
+@final
 class MatchStream:
     def feed(self, text: str) -> list[_Match]: ...
     def finish(self) -> list[_Match]: ...
@@ -308,6 +312,7 @@ class MatchStream:
     def rollback(self, snapshot: StreamSnapshot) -> None: ...
     def reset(self) -> None: ...
 
+@final
 class StreamSnapshot:
     @property
     def position(self) -> int: ...

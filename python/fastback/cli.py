@@ -30,6 +30,7 @@ from fastback.lr2bench import cli as _lr2bench_cli
 from fastback.neuro import cli as _neuro_cli
 from fastback.traces import cli as _traces_cli
 from fastback import _sudoku_cli
+from fastback.slop import cli as _slop_cli
 
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
 COMMANDS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None],
@@ -262,6 +263,7 @@ COMMANDS["neuro"] = (_neuro_cli.HELP, _neuro_cli.add_arguments, _neuro_cli.run)
 COMMANDS["lr2bench"] = (_lr2bench_cli.HELP, _lr2bench_cli.add_arguments, _lr2bench_cli.run)
 COMMANDS["traces"] = (_traces_cli.HELP, _traces_cli.add_arguments, _traces_cli.run)
 COMMANDS["sudoku"] = (_sudoku_cli.HELP, _sudoku_cli.add_arguments, _sudoku_cli.run)
+COMMANDS["slop"] = (_slop_cli.HELP, _slop_cli.add_arguments, _slop_cli.run)
 
 
 # --------------------------------------------------------------------------

@@ -43,7 +43,18 @@ PathLike = Union[str, "os.PathLike[str]"]
 class PhraseFileError(LocatedError):
     """A phrase file that cannot be read: ``str(err)`` is
     ``"path:line: message"`` for text files and JSON syntax errors, and
-    ``"path: entry N: message"`` (N counted from 1) for a bad JSON entry."""
+    ``"path: entry N: message"`` for a bad JSON entry; ``line`` is then N
+    (counted from 1) and ``entry`` is true. ``line`` is 0 when the error is
+    not tied to a place (not UTF-8, not a list)."""
+
+    def __init__(self, source: str, line: int, message: str, entry: bool = False) -> None:
+        super().__init__(source, 0 if entry else line, f"entry {line}: {message}" if entry else message)
+        self.line = line
+        self.message = message
+        self.entry = entry
+
+    def __reduce__(self):  # type: ignore[override]
+        return (type(self), (self.source, self.line, self.message, self.entry))
 
 
 def load_phrases(path: PathLike) -> List[Tuple[str, float]]:
@@ -53,8 +64,8 @@ def load_phrases(path: PathLike) -> List[Tuple[str, float]]:
     ``[phrase, weight]`` (the antislop factor lists, or counts), ``[phrase]``
     or a bare string (weight 1.0); or a text file with one phrase per line,
     surrounding whitespace stripped, blank lines and lines starting with ``#``
-    skipped (weight 1.0). A file whose first non-blank character is ``[`` is
-    read as JSON.
+    skipped (weight 1.0). A file named ``*.json``, or whose first non-blank
+    character is ``[`` or ``{``, is read as JSON.
 
     Errors: :class:`PhraseFileError` naming the file and the line or entry;
     ``OSError`` when the file cannot be opened.
@@ -65,7 +76,7 @@ def load_phrases(path: PathLike) -> List[Tuple[str, float]]:
             text = f.read()
     except UnicodeDecodeError as e:
         raise PhraseFileError(name, 0, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    if text.lstrip().startswith("["):
+    if name.lower().endswith(".json") or text.lstrip()[:1] in ("[", "{"):
         return _json_phrases(name, text)
     phrases = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -85,7 +96,7 @@ def _json_phrases(name: str, text: str) -> List[Tuple[str, float]]:
     phrases = []
     for number, entry in enumerate(data, 1):
         def bad(message: str) -> PhraseFileError:
-            return PhraseFileError(name, 0, f"entry {number}: {message}")
+            return PhraseFileError(name, number, message, entry=True)
 
         if isinstance(entry, str):
             phrase, weight = entry, 1.0

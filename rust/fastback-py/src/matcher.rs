@@ -13,7 +13,7 @@ use fastback_core::matcher::{Match, MatchKind, Matcher, MatcherError, Options, S
 use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyString;
+use pyo3::types::{PyList, PyString};
 
 use crate::guard::{catch_panic, internal_error, PendingSignal, SIGNAL_CHECK_INTERVAL};
 
@@ -21,6 +21,11 @@ type MatchTuple = (usize, usize, u32);
 
 fn tuples(found: Vec<Match>) -> Vec<MatchTuple> {
     found.into_iter().map(|m| (m.start, m.end, m.pattern)).collect()
+}
+
+/// The matches as a list of tuples, built straight from the core's vector.
+fn match_list<'py>(py: Python<'py>, found: &[Match]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, found.iter().map(|m| (m.start, m.end, m.pattern)))
 }
 
 /// One entry of `patterns`: a str, or a (str, weight) pair.
@@ -83,10 +88,11 @@ impl PyMatcher {
             phrases.push(phrase);
             weights.push(weight);
         }
-        let mut options = Options::default();
-        options.case_insensitive = case_insensitive as i64;
-        options.whole_words = whole_words as i64;
-        options.match_kind = MatchKind::ALL.iter().position(|&k| k == kind).unwrap_or(2) as i64;
+        let options = Options {
+            case_insensitive: case_insensitive as i64,
+            whole_words: whole_words as i64,
+            match_kind: MatchKind::ALL.iter().position(|&k| k == kind).unwrap_or(2) as i64,
+        };
         let built = py.allow_threads(|| catch_panic(|| Matcher::new(phrases, weights, &options)));
         match built {
             Ok(Ok(m)) => Ok(PyMatcher { inner: Arc::new(m) }),
@@ -137,10 +143,10 @@ impl PyMatcher {
         self.inner.len()
     }
 
-    fn find_all(&self, py: Python<'_>, text: PyBackedStr) -> PyResult<Vec<MatchTuple>> {
+    fn find_all<'py>(&self, py: Python<'py>, text: PyBackedStr) -> PyResult<Bound<'py, PyList>> {
         let m = &self.inner;
         let found = py.allow_threads(|| catch_panic(|| m.find_all(&text)));
-        found.map(tuples).map_err(|msg| internal_error("find_all", &msg))
+        match_list(py, &found.map_err(|msg| internal_error("find_all", &msg))?)
     }
 
     fn is_match(&self, py: Python<'_>, text: PyBackedStr) -> PyResult<bool> {
@@ -149,7 +155,12 @@ impl PyMatcher {
     }
 
     #[pyo3(signature = (texts, threads = None))]
-    fn find_all_many(&self, py: Python<'_>, texts: &Bound<'_, PyAny>, threads: Option<usize>) -> PyResult<Vec<Vec<MatchTuple>>> {
+    fn find_all_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<Bound<'py, PyList>>> {
         if texts.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("texts must be an iterable of str, not a single str"));
         }
@@ -167,7 +178,7 @@ impl PyMatcher {
         let m = &self.inner;
         let outcome = py.allow_threads(|| catch_panic(|| m.find_all_many(&refs, threads.unwrap_or(0), &mut interrupt)));
         match outcome {
-            Ok(Ok(all)) => Ok(all.into_iter().map(tuples).collect()),
+            Ok(Ok(all)) => all.iter().map(|found| match_list(py, found)).collect(),
             Ok(Err(_)) => Err(pending.take().unwrap_or_else(|| PyKeyboardInterrupt::new_err("find_all_many interrupted"))),
             Err(msg) => Err(internal_error("find_all_many", &msg)),
         }

@@ -1,13 +1,23 @@
 //! The Aho-Corasick automaton: a trie of the (folded) phrases, failure links,
 //! and the dense DFA that the scanners step through.
 //!
-//! Why a dense DFA over byte classes: scanning is one table load per byte
-//! (`next = trans[state + class[byte]]`), with no failure-link loop. Bytes that
+//! Layout: one `u32` arena holding every state as a header followed by its
+//! transitions. States near the root are *dense*: a full row over the byte
+//! classes, complete like a DFA row (failure transitions folded in), so the
+//! step is one load (`next = arena[state + HEADER + class[byte]]`). Deeper
+//! states are *sparse*: their trie children as (class, target) pairs and a
+//! failure link, followed until a child or a dense state answers. Bytes that
 //! no phrase uses share class 0, and in case-insensitive mode the ASCII
 //! upper-case bytes share their lower-case byte's class, so ASCII text needs
-//! no folding pass at all. The table costs `states × classes × 4` bytes
-//! (14 MB for the 517-phrase list is far less; the 50,046-phrase list has
-//! 146,033 states and 98 classes: 57 MB), built in one breadth-first pass.
+//! no folding pass at all.
+//!
+//! Why not a dense row for every state: a DFA scan is bound by the latency of
+//! its table loads, and dense rows cost `classes × 4` bytes per state. For
+//! the 517-phrase list all rows take 0.5 MB and stay in cache, so every state
+//! is dense; the 50,046-phrase list would need 57 MB (146,033 states × 98
+//! classes) and miss the cache on most steps, so only states up to
+//! [`DENSE_DEPTH`] bytes deep are dense there, and the rest, reached rarely
+//! and mostly with one child, take a few words each (4 MB in all).
 //!
 //! Why our own automaton rather than the `aho-corasick` crate's: the
 //! streaming matcher needs each state's reach (how much of the tail could
@@ -17,8 +27,9 @@
 //! folds ASCII case only.
 //!
 //! Invariants (established by [`Automaton::build`], relied on by the scanners):
-//! - state ids are premultiplied by the class count (`stride`), so a
-//!   transition is `trans[id + class]` with no multiply;
+//! - a state id is the state's offset in the arena; a dense state's failure
+//!   state is dense too (it is shallower), so following failure links always
+//!   ends at a dense state, at the latest the root;
 //! - states with at least one pattern ending in them come first, so
 //!   "is this a match state" is `id < match_limit`;
 //! - the root (start state) is not a match state (empty phrases are refused);
@@ -79,22 +90,45 @@ pub(crate) struct PatternInfo {
 /// The compiled automaton. Cheap to share (read-only once built).
 #[derive(Clone, Debug)]
 pub struct Automaton {
-    /// `trans[id + class]` is the next state's id.
-    trans: Vec<u32>,
+    /// Every state: a header of [`HEADER`] words (`[KIND]`: `DENSE` or the
+    /// number of sparse transitions; `[FAIL]`: the failure state; `[REACH]`;
+    /// `[OUT_START]`, `[OUT_LEN]`: the state's patterns in `outputs`), then a
+    /// dense row of `classes` targets or `2 × n` words of (class, target).
+    arena: Vec<u32>,
     classes: [u8; 256],
-    stride: u32,
+    class_count: u32,
+    states: u32,
     start: u32,
     /// Ids below this are match states.
     match_limit: u32,
-    /// By state index (`id / stride`): reach in code points (module doc).
-    reach: Vec<u32>,
-    /// By match-state index: that state's patterns are
-    /// `outputs[out_ranges[i]..out_ranges[i + 1]]`, longest first, then by index.
-    out_ranges: Vec<u32>,
+    /// Whether every state is dense.
+    all_dense: bool,
+    /// Every state's patterns, longest first, then by index.
     outputs: Vec<PatternId>,
     pub(crate) patterns: Vec<PatternInfo>,
     case_insensitive: bool,
 }
+
+/// Header words of a state in the arena (see [`Automaton`]).
+const HEADER: usize = 5;
+const KIND: usize = 0;
+const FAIL: usize = 1;
+const REACH: usize = 2;
+const OUT_START: usize = 3;
+const OUT_LEN: usize = 4;
+/// `arena[state + KIND]` of a dense state.
+const DENSE: u32 = u32::MAX;
+
+/// When all dense rows would exceed this many bytes, only states up to
+/// [`DENSE_DEPTH`] bytes deep get one.
+#[cfg(not(test))]
+const ALL_DENSE_BUDGET: usize = 2 << 20;
+/// (Tiny in tests, so that the property tests cover sparse states too.)
+#[cfg(test)]
+const ALL_DENSE_BUDGET: usize = 100;
+
+/// Depth (bytes) up to which states are dense in a large automaton.
+pub const DENSE_DEPTH: u32 = 2;
 
 /// A trie node during construction (sparse children, sorted by byte).
 struct Node {
@@ -205,39 +239,16 @@ impl Automaton {
             }
         }
 
-        // Number match states first, in breadth-first order, then the rest.
-        let mut new_index = vec![0u32; trie.len()];
-        let mut next_index = 0u32;
-        for &u in order.iter().filter(|&&u| !out[u as usize].is_empty()) {
-            new_index[u as usize] = next_index;
-            next_index += 1;
-        }
-        let match_states = next_index;
-        for &u in order.iter().filter(|&&u| out[u as usize].is_empty()) {
-            new_index[u as usize] = next_index;
-            next_index += 1;
-        }
-
-        // The dense table, row by row in breadth-first order: a state's row is
-        // its fail state's row (already complete: fail states are shallower)
-        // with its own children written over it.
+        // Byte depth of each node (breadth-first order is by depth).
         let n = trie.len();
-        let mut trans = vec![0u32; n * stride];
-        let premul = |u: u32| new_index[u as usize] * stride as u32;
-        let root_row = new_index[0] as usize * stride;
-        for slot in &mut trans[root_row..root_row + stride] {
-            *slot = premul(0);
-        }
+        let mut level = vec![0u32; n];
         for &u in &order {
-            let row = new_index[u as usize] as usize * stride;
-            if u != 0 {
-                let fail_row = new_index[fail[u as usize] as usize] as usize * stride;
-                trans.copy_within(fail_row..fail_row + stride, row);
-            }
-            for &(byte, v) in &trie[u as usize].children {
-                trans[row + classes[byte as usize] as usize] = premul(v);
+            for &(_, v) in &trie[u as usize].children {
+                level[v as usize] = level[u as usize] + 1;
             }
         }
+        let all_dense = n.saturating_mul(stride + HEADER).saturating_mul(4) <= ALL_DENSE_BUDGET;
+        let dense = |u: u32| all_dense || level[u as usize] <= DENSE_DEPTH;
 
         // Reach, in breadth-first order (a leaf takes its fail state's reach).
         let mut reach_of = vec![0u32; n];
@@ -245,30 +256,65 @@ impl Automaton {
             let node = &trie[u as usize];
             reach_of[u as usize] = if node.children.is_empty() { reach_of[fail[u as usize] as usize] } else { node.depth };
         }
-        let mut reach = vec![0u32; n];
-        let mut out_ranges = Vec::with_capacity(match_states as usize + 1);
-        let mut outputs = Vec::new();
-        let mut by_new = vec![0u32; n];
-        for u in 0..n {
-            by_new[new_index[u] as usize] = u as u32;
-        }
-        for (i, &u) in by_new.iter().enumerate() {
-            reach[i] = reach_of[u as usize];
-            if (i as u32) < match_states {
-                out_ranges.push(outputs.len() as u32);
-                outputs.extend_from_slice(&out[u as usize]);
+
+        // Arena offsets: match states first, each group in breadth-first order.
+        let mut offset = vec![0u32; n];
+        let mut size = 0usize;
+        let mut match_limit = 0usize;
+        for want_match in [true, false] {
+            for &u in order.iter().filter(|&&u| out[u as usize].is_empty() != want_match) {
+                offset[u as usize] = size as u32;
+                size += HEADER + if dense(u) { stride } else { 2 * trie[u as usize].children.len() };
+                if size >= u32::MAX as usize {
+                    return Err(BuildError::TooLarge { states: n, classes: stride });
+                }
+            }
+            if want_match {
+                match_limit = size;
             }
         }
-        out_ranges.push(outputs.len() as u32);
+
+        let mut arena = vec![0u32; size];
+        let mut outputs = Vec::new();
+        for &u in &order {
+            let at = offset[u as usize] as usize;
+            let node = &trie[u as usize];
+            arena[at + FAIL] = offset[fail[u as usize] as usize];
+            arena[at + REACH] = reach_of[u as usize];
+            arena[at + OUT_START] = outputs.len() as u32;
+            arena[at + OUT_LEN] = out[u as usize].len() as u32;
+            outputs.extend_from_slice(&out[u as usize]);
+            if dense(u) {
+                // A dense row is its fail state's row (dense and complete:
+                // shallower, so already written) with its children over it.
+                arena[at + KIND] = DENSE;
+                let row = at + HEADER;
+                if u == 0 {
+                    arena[row..row + stride].fill(offset[0]);
+                } else {
+                    let fail_row = offset[fail[u as usize] as usize] as usize + HEADER;
+                    arena.copy_within(fail_row..fail_row + stride, row);
+                }
+                for &(byte, v) in &node.children {
+                    arena[row + classes[byte as usize] as usize] = offset[v as usize];
+                }
+            } else {
+                arena[at + KIND] = node.children.len() as u32;
+                for (k, &(byte, v)) in node.children.iter().enumerate() {
+                    arena[at + HEADER + 2 * k] = classes[byte as usize] as u32;
+                    arena[at + HEADER + 2 * k + 1] = offset[v as usize];
+                }
+            }
+        }
 
         Ok(Automaton {
-            trans,
+            arena,
             classes,
-            stride: stride as u32,
-            start: premul(0),
-            match_limit: match_states * stride as u32,
-            reach,
-            out_ranges,
+            class_count: stride as u32,
+            states: n as u32,
+            start: offset[0],
+            match_limit: match_limit as u32,
+            all_dense,
             outputs,
             patterns: infos,
             case_insensitive,
@@ -284,7 +330,21 @@ impl Automaton {
     /// The state after reading `byte` in `state`.
     #[inline(always)]
     pub fn next(&self, state: StateId, byte: u8) -> StateId {
-        StateId(self.trans[state.0 as usize + self.classes[byte as usize] as usize])
+        let class = self.classes[byte as usize] as u32;
+        let mut at = state.0 as usize;
+        loop {
+            let kind = self.arena[at + KIND];
+            if kind == DENSE {
+                return StateId(self.arena[at + HEADER + class as usize]);
+            }
+            let pairs = &self.arena[at + HEADER..at + HEADER + 2 * kind as usize];
+            for pair in pairs.chunks_exact(2) {
+                if pair[0] == class {
+                    return StateId(pair[1]);
+                }
+            }
+            at = self.arena[at + FAIL] as usize;
+        }
     }
 
     /// The state after reading the code point `c` (folded first when the
@@ -312,35 +372,36 @@ impl Automaton {
     /// (empty for other states).
     #[inline]
     pub fn outputs(&self, state: StateId) -> &[PatternId] {
-        if !self.is_match(state) {
-            return &[];
-        }
-        let i = (state.0 / self.stride) as usize;
-        &self.outputs[self.out_ranges[i] as usize..self.out_ranges[i + 1] as usize]
+        let at = state.0 as usize;
+        let start = self.arena[at + OUT_START] as usize;
+        &self.outputs[start..start + self.arena[at + OUT_LEN] as usize]
     }
 
     /// The state's reach in code points: the tail of the text read so far
     /// that could still grow into a match (see the module doc).
     #[inline]
     pub fn reach(&self, state: StateId) -> usize {
-        self.reach[(state.0 / self.stride) as usize] as usize
+        self.arena[state.0 as usize + REACH] as usize
     }
 
     /// Number of states and byte classes.
     pub fn shape(&self) -> (usize, usize) {
-        (self.reach.len(), self.stride as usize)
+        (self.states as usize, self.class_count as usize)
     }
 
     /// Heap bytes held by the automaton (the table dominates).
     pub fn heap_bytes(&self) -> usize {
-        self.trans.capacity() * 4
-            + self.reach.capacity() * 4
-            + self.out_ranges.capacity() * 4
+        self.arena.capacity() * 4
             + self.outputs.capacity() * 4
             + self.patterns.capacity() * std::mem::size_of::<PatternInfo>()
     }
 
     pub fn case_insensitive(&self) -> bool {
         self.case_insensitive
+    }
+
+    /// Whether every state has a dense row (small automata).
+    pub fn all_dense(&self) -> bool {
+        self.all_dense
     }
 }

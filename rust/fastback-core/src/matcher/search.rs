@@ -34,6 +34,21 @@ impl Matcher {
         out
     }
 
+    /// [`find_all`](Self::find_all) with a given number of scan lanes (1, 2
+    /// or 4), for benchmarks and tests of the lanes themselves.
+    #[doc(hidden)]
+    pub fn find_all_with_lanes(&self, text: &str, lanes: usize) -> Vec<Match> {
+        let mut out = Vec::new();
+        match lanes {
+            4 => self.scan_lanes::<4>(text, &mut out),
+            2 => self.scan_lanes::<2>(text, &mut out),
+            _ => {
+                self.scan_one_lane(text, &mut out, false);
+            }
+        }
+        out
+    }
+
     /// Whether `text` has at least one match (stops at the first candidate).
     pub fn is_match(&self, text: &str) -> bool {
         let mut out = Vec::new();
@@ -120,37 +135,116 @@ impl Matcher {
     /// as soon as one candidate passes the boundary test (the return value
     /// says whether one did).
     fn scan(&self, text: &str, out: &mut Vec<Match>, first_only: bool) -> bool {
+        // Lanes pay off when every step is one load (an all-dense table);
+        // with sparse states the scan is bound by branches, which more lanes
+        // only mispredict more (measured on the 50,046-phrase list).
+        let lanes_pay = cfg!(test) || self.automaton.all_dense();
+        if first_only || !lanes_pay || text.len() < TWO_LANES_FROM {
+            self.scan_one_lane(text, out, first_only)
+        } else {
+            self.scan_lanes::<2>(text, out);
+            !out.is_empty()
+        }
+    }
+
+    fn scan_one_lane(&self, text: &str, out: &mut Vec<Match>, first_only: bool) -> bool {
         let a = &self.automaton;
         let bytes = text.as_bytes();
         let mut resolver = Resolver::new(self.kind);
-        let mut state = a.start();
-        let mut i = 0usize;
-        // Bytes minus code points so far: the code-point position is `i - extra`.
-        let mut extra = 0usize;
-        while i < bytes.len() {
-            let byte = bytes[i];
-            if byte < 0x80 {
-                state = a.next(state, byte);
-                i += 1;
-            } else {
-                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-                let len = c.len_utf8();
-                state = a.next_char(state, c);
-                i += len;
-                extra += len - 1;
-            }
-            if a.is_match(state) {
-                let offered = self.offer_matches(state, i - extra, i, bytes, true, &mut resolver, out);
+        let mut lane = Lane { state: a.start(), at: 0, extra: 0, end: bytes.len(), from: 0 };
+        while lane.at < lane.end {
+            lane.step(self, text);
+            if a.is_match(lane.state) {
+                let offered = self.offer_matches(lane.state, lane.chars(), lane.at, bytes, true, &mut resolver, out);
                 if first_only && offered {
                     return true;
                 }
                 if resolver.defers() {
-                    resolver.settle(i - extra - a.reach(state), out);
+                    resolver.settle(lane.chars() - a.reach(lane.state), out);
                 }
             }
         }
         resolver.settle(usize::MAX, out);
         !out.is_empty()
+    }
+
+    /// The same scan as `K` interleaved lanes over consecutive segments, so
+    /// that their chains of dependent table loads overlap in the CPU (a DFA
+    /// scan is bound by the latency of each load). Each lane after the first
+    /// starts from the start state `max_pattern_chars` code points before its
+    /// segment: an automaton state is determined by at most that many code
+    /// points of text, so by the segment it is in the state a single scan
+    /// would be. A lane keeps the hits that end inside its segment; they are
+    /// offered in text order (the first lane's at once, the others' after).
+    fn scan_lanes<const K: usize>(&self, text: &str, out: &mut Vec<Match>) {
+        let a = &self.automaton;
+        let bytes = text.as_bytes();
+        let overlap = self.max_pattern_chars();
+        let mut lanes: [Lane; K] = std::array::from_fn(|_| Lane { state: a.start(), at: 0, extra: 0, end: 0, from: 0 });
+        let mut seg_start = 0usize;
+        let mut counted = (0usize, 0usize); // (byte, code points before it)
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            let mut seg_end = if k + 1 == K { bytes.len() } else { bytes.len() * (k + 1) / K };
+            while !text.is_char_boundary(seg_end) {
+                seg_end += 1;
+            }
+            let begin = back_chars_saturating(bytes, seg_start, overlap);
+            if begin < counted.0 {
+                counted = (0, 0);
+            }
+            let chars_before = counted.1 + text[counted.0..begin].chars().count();
+            counted = (begin, chars_before);
+            *lane = Lane { state: a.start(), at: begin, extra: begin - chars_before, end: seg_end, from: seg_start };
+            seg_start = seg_end;
+        }
+        let mut resolver = Resolver::new(self.kind);
+        let mut later: [Vec<(StateId, usize, usize)>; K] = std::array::from_fn(|_| Vec::new());
+        while lanes.iter().all(|lane| lane.at < lane.end) {
+            for (k, lane) in lanes.iter_mut().enumerate() {
+                lane.step(self, text);
+                if a.is_match(lane.state) && lane.at > lane.from {
+                    if k == 0 {
+                        self.offer_and_settle(lane.state, lane.chars(), lane.at, bytes, &mut resolver, out);
+                    } else {
+                        later[k].push((lane.state, lane.chars(), lane.at));
+                    }
+                }
+            }
+        }
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            while lane.at < lane.end {
+                lane.step(self, text);
+                if a.is_match(lane.state) && lane.at > lane.from {
+                    if k == 0 {
+                        self.offer_and_settle(lane.state, lane.chars(), lane.at, bytes, &mut resolver, out);
+                    } else {
+                        later[k].push((lane.state, lane.chars(), lane.at));
+                    }
+                }
+            }
+        }
+        for hits in later.iter().skip(1) {
+            for &(state, end, end_byte) in hits {
+                self.offer_and_settle(state, end, end_byte, bytes, &mut resolver, out);
+            }
+        }
+        resolver.settle(usize::MAX, out);
+    }
+
+    #[inline]
+    fn offer_and_settle(
+        &self,
+        state: StateId,
+        end: usize,
+        end_byte: usize,
+        bytes: &[u8],
+        resolver: &mut Resolver,
+        out: &mut Vec<Match>,
+    ) {
+        self.offer_matches(state, end, end_byte, bytes, true, resolver, out);
+        if resolver.defers() {
+            resolver.settle(end - self.automaton.reach(state), out);
+        }
     }
 
     /// Offers the occurrences ending in match state `state` at code point
@@ -197,6 +291,64 @@ impl Matcher {
         }
         any
     }
+}
+
+/// Texts from this many bytes are scanned in two lanes.
+#[cfg(not(test))]
+const TWO_LANES_FROM: usize = 4 << 10;
+/// (Small in tests, so that the property tests exercise both scans.)
+#[cfg(test)]
+const TWO_LANES_FROM: usize = 8;
+
+/// One scan position: the automaton state after the bytes before `at`
+/// (`extra` of them continuation bytes), scanning up to `end`; hits count
+/// only once `at` is past `from` (the lane's own segment).
+struct Lane {
+    state: StateId,
+    at: usize,
+    extra: usize,
+    end: usize,
+    from: usize,
+}
+
+impl Lane {
+    /// Steps over the code point at `at`: an ASCII byte directly (the byte
+    /// classes fold its case), anything else decoded and folded.
+    #[inline(always)]
+    fn step(&mut self, m: &Matcher, text: &str) {
+        let byte = text.as_bytes()[self.at];
+        if byte < 0x80 {
+            self.state = m.automaton.next(self.state, byte);
+            self.at += 1;
+        } else {
+            let c = text[self.at..].chars().next().unwrap_or('\u{FFFD}');
+            let len = c.len_utf8();
+            self.state = m.automaton.next_char(self.state, c);
+            self.at += len;
+            self.extra += len - 1;
+        }
+    }
+
+    /// Code points before `at`.
+    #[inline(always)]
+    fn chars(&self) -> usize {
+        self.at - self.extra
+    }
+}
+
+/// The byte offset up to `chars` code points before `end_byte` (0 at most).
+fn back_chars_saturating(text: &[u8], end_byte: usize, chars: usize) -> usize {
+    let mut b = end_byte;
+    for _ in 0..chars {
+        if b == 0 {
+            break;
+        }
+        b -= 1;
+        while b > 0 && text[b] & 0xC0 == 0x80 {
+            b -= 1;
+        }
+    }
+    b
 }
 
 /// The byte offset `chars` code points before `end_byte`.

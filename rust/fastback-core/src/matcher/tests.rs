@@ -86,6 +86,8 @@ proptest! {
         let m = Matcher::from_phrases(&patterns, &options(ci, ww, kind)).unwrap();
         let expected = brute_force(&patterns, &text, ci, ww, kind);
         prop_assert_eq!(m.find_all(&text), expected.clone());
+        prop_assert_eq!(m.find_all_with_lanes(&text, 1), expected.clone());
+        prop_assert_eq!(m.find_all_with_lanes(&text, 4), expected.clone());
         prop_assert_eq!(m.is_match(&text), !expected.is_empty());
     }
 
