@@ -35,9 +35,11 @@ demo: build
 # file records that they are there, so `make test` does not re-resolve them.
 DEV_STAMP := $(VENV)/.dev-deps-installed
 
-# reasoning-gym generates the puzzles of the external check (tests/test_reasoning_gym.py).
+# reasoning-gym generates the puzzles of the external check (tests/test_reasoning_gym.py);
+# pyahocorasick, ahocorasick_rs and daachorse are the phrase matcher's differential anchors.
 $(DEV_STAMP): $(PY) pyproject.toml
-	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8" "reasoning-gym>=0.1.20"
+	$(PIP) install --quiet "pytest>=7" "hypothesis>=6" "python-sat>=1.8.dev0" "mypy>=1.8" "reasoning-gym>=0.1.20" \
+	    "pyahocorasick>=2" "ahocorasick_rs>=1" "daachorse>=0.5"
 	touch $@
 
 dev-deps: $(DEV_STAMP)

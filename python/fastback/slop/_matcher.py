@@ -21,6 +21,23 @@ Semantics, exactly (the tests check them against a plain reference):
   ``"leftmost-first"`` the leftmost start, at one start the phrase listed
   first; ``"leftmost-longest"`` (the default) the leftmost start, at one start
   the longest.
+
+Streaming (:class:`MatchStream`, from ``Matcher.stream()``):
+
+- ``feed(text)`` appends text and returns the matches that became final, with
+  offsets from the start of the stream; all ``feed`` results plus
+  ``finish()`` equal ``find_all`` of the whole text. A match is final once it
+  is complete, its end boundary is known (whole words: the next code point
+  has arrived, or ``finish()``) and, for the non-overlapping kinds, nothing
+  later can displace it. ``feed`` after ``finish`` raises ``ValueError``.
+- ``safe_end``: no match reported from now on starts before it, so the text
+  before it can be emitted (``position - safe_end`` is the hold-back).
+- ``snapshot()`` / ``rollback(snap)``: O(1). After a rollback, forget every
+  match reported since the snapshot (not only those ending after its
+  position: one ending exactly there may have been waiting for the next
+  code point). A snapshot from another stream, or one whose text has since
+  been rolled back over and rewritten, raises ``ValueError``.
+- ``position``, ``text``, ``finished``, ``reset()``.
 """
 
 from __future__ import annotations

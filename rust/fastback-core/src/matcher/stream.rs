@@ -238,8 +238,11 @@ impl Stream {
     }
 
     /// Returns to `snapshot` exactly (text truncated, finish undone). Matches
-    /// already reported are not taken back: the caller drops those ending
-    /// after `snapshot.position()`.
+    /// already reported are not taken back: the caller forgets every match
+    /// reported since the snapshot was taken. (Not only those ending after
+    /// its position: a match ending exactly there may have been waiting for
+    /// the next code point, or for a longer rival, and become void once other
+    /// text follows.)
     ///
     /// Errors: the snapshot is from another stream, lies beyond the current
     /// position, or the text before it has been rolled back over and rewritten
