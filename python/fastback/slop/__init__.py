@@ -12,18 +12,8 @@ does not load the compiled matcher until it is needed.
 
 from __future__ import annotations
 
-from typing import Any
+from fastback._lazy import lazy_names
 
 __all__ = ["Matcher", "MatchStream", "StreamSnapshot", "PhraseFileError", "load_phrases"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from . import _matcher
-
-        return getattr(_matcher, name)
-    raise AttributeError(f"module 'fastback.slop' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_names(__name__, {name: "fastback.slop._matcher" for name in __all__}, globals())

@@ -52,8 +52,9 @@ The command line: ``fastback traces sudoku|countdown ... --format dfs|nl
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, Dict, List
+from typing import Dict
+
+from fastback._lazy import lazy_names
 
 # Each public name and the submodule that defines it. The submodules are
 # imported on first use (PEP 562) so that `fastback` commands that never touch
@@ -85,14 +86,4 @@ _LAZY: Dict[str, str] = {
 __all__ = list(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -199,28 +199,26 @@ impl Matcher {
         }
         let mut resolver = Resolver::new(self.kind);
         let mut later: [Vec<(StateId, usize, usize)>; K] = std::array::from_fn(|_| Vec::new());
+        // The first lane's hits are in text order: offer them at once.
+        let mut take_hit = |k: usize, lane: &Lane, out: &mut Vec<Match>| {
+            if a.is_match(lane.state) && lane.at > lane.from {
+                if k == 0 {
+                    self.offer_and_settle(lane.state, lane.chars(), lane.at, bytes, &mut resolver, out);
+                } else {
+                    later[k].push((lane.state, lane.chars(), lane.at));
+                }
+            }
+        };
         while lanes.iter().all(|lane| lane.at < lane.end) {
             for (k, lane) in lanes.iter_mut().enumerate() {
                 lane.step(self, text);
-                if a.is_match(lane.state) && lane.at > lane.from {
-                    if k == 0 {
-                        self.offer_and_settle(lane.state, lane.chars(), lane.at, bytes, &mut resolver, out);
-                    } else {
-                        later[k].push((lane.state, lane.chars(), lane.at));
-                    }
-                }
+                take_hit(k, lane, out);
             }
         }
         for (k, lane) in lanes.iter_mut().enumerate() {
             while lane.at < lane.end {
                 lane.step(self, text);
-                if a.is_match(lane.state) && lane.at > lane.from {
-                    if k == 0 {
-                        self.offer_and_settle(lane.state, lane.chars(), lane.at, bytes, &mut resolver, out);
-                    } else {
-                        later[k].push((lane.state, lane.chars(), lane.at));
-                    }
-                }
+                take_hit(k, lane, out);
             }
         }
         for hits in later.iter().skip(1) {
