@@ -67,7 +67,11 @@ except ImportError:
         raise
     HAVE_REGEX = False
 needs_regex = pytest.mark.skipif(not HAVE_REGEX, reason="needs the regex package (the llm extra)")
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so that CI is stable;
+# FASTBACK_SLOP_RANDOM=1 explores new ones (and more of them).
+FAST = settings(max_examples=200 if os.environ.get("FASTBACK_SLOP_RANDOM") else 25, deadline=None,
+                derandomize=not os.environ.get("FASTBACK_SLOP_RANDOM"),
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 # -- independent checks -------------------------------------------------------
@@ -525,10 +529,11 @@ def test_random_worlds_never_retract_and_explain_every_banned_phrase(data, seed)
     text = "".join(stream)
     g = stream.result
     assert text == g.text == WordCodec(vocab).decode(g.token_ids)
-    if not g.events:
-        assert phrase_occurrences(g.text, banned) == []
-    else:
-        assert any(e.kind == "kept" for e in g.events)
+    # A banned phrase may stay only where the sampler says it kept one (a
+    # soft factor accepted, a position given up, the budget spent); a
+    # give-up that resampled into clean text leaves nothing to explain.
+    kept = {e.rule for e in g.events if e.kind == "kept"}
+    assert set(phrase_occurrences(g.text, banned)) <= kept
 
 
 # -- inputs and options -----------------------------------------------------------
