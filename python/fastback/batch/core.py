@@ -349,8 +349,9 @@ def run(tasks: Iterable[Any], executor: Any = None, *, out: Optional[PathLike] =
                             r = _task_error_record(task, e)
                         finally:
                             backend.release(future)
-                        if r.get(STOPPED):
+                        if r.get(STOPPED):  # stopped before the runner saw the signal
                             stop.set()
+                            dropped += 1
                             continue
                         record(r)
                 except KeyboardInterrupt:
@@ -358,7 +359,7 @@ def run(tasks: Iterable[Any], executor: Any = None, *, out: Optional[PathLike] =
                     stop.set()
                 if stop.is_set():
                     interrupted = True
-                    dropped = _drain(backend, inflight, finished, record)
+                    dropped += _drain(backend, inflight, finished, record)
         finally:
             if bar is not None:
                 bar.close()

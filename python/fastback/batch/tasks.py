@@ -300,9 +300,11 @@ class SatTask:
     confidence, in (0.5, 1]), ``seed``, ``expected`` (``"sat"``,
     ``"unsat"`` or ``None``), ``family``, ``instance`` (the name in the
     record; default the file name), ``id`` (default
-    ``"<config>/<instance>"``) and ``check_proof`` (log a DRAT proof in
+    ``"<config>/<instance>"``), ``check_proof`` (log a DRAT proof in
     memory and verify an UNSAT answer with the independent checker; costs
-    memory proportional to the proof).
+    memory proportional to the proof) and ``keep_model`` (put the model in
+    the record as ``model``, a list of DIMACS literals, e.g. to label
+    training data; one number per variable per line of the results file).
 
     The record: ``status`` ``"sat"``/``"unsat"``/``"unknown"`` (limit
     reached, with ``reason`` ``"time_limit"`` or ``"conflict_limit"``);
@@ -331,6 +333,7 @@ class SatTask:
     instance: Optional[str] = None
     id: Optional[str] = None  # type: ignore[assignment]
     check_proof: bool = False
+    keep_model: bool = False
     kind: ClassVar[str] = "sat"
 
     def __post_init__(self) -> None:
@@ -402,7 +405,10 @@ class SatTask:
             fields: Dict[str, Any] = {"time": round(total, 6), "conflicts": conflicts}
             check_start = _time.perf_counter()
             if answer is True:
-                fields.update(self._check_sat(cnf, solver.model()))
+                model = solver.model()
+                fields.update(self._check_sat(cnf, model))
+                if self.keep_model:
+                    fields["model"] = model
             elif answer is False:
                 fields.update(self._check_unsat(cnf, solver))
             else:
@@ -687,13 +693,16 @@ class CallTask:
     abandons (Dask) a call that is running.
 
     Keyword-only: ``id`` (required), ``kwargs``, and the record fields
-    ``instance``, ``family``, ``config``, ``expected``, ``limit``.
+    ``instance``, ``family``, ``config``, ``expected``, ``limit``. Without
+    ``config`` and ``instance``, an id ``"CONFIG/INSTANCE"`` gives both, as
+    the results-file contract writes ids (``"grade/item-17"``); an id
+    without ``/`` is config ``default``, instance ``id``.
     """
 
     kind = "call"
 
     def __init__(self, fn: Callable[..., Any], *args: Any, id: str, kwargs: Optional[Mapping[str, Any]] = None,
-                 instance: Optional[str] = None, family: str = "", config: str = "default",
+                 instance: Optional[str] = None, family: str = "", config: Optional[str] = None,
                  expected: Optional[str] = None, limit: Optional[float] = None) -> None:
         if not callable(fn):
             raise TypeError(f"CallTask {id!r}: fn must be callable, got {type(fn).__name__}")
@@ -703,9 +712,12 @@ class CallTask:
         self.args = args
         self.kwargs = dict(kwargs or {})
         self.id = id
+        head, slash, tail = id.partition("/")
+        if config is None and instance is None and slash and head and tail:
+            config, instance = head, tail
         self.instance = instance or id
         self.family = family
-        self.config = config
+        self.config = config or "default"
         self.expected = expected
         self.limit = limit
 
