@@ -20,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List
@@ -124,3 +125,31 @@ def test_cli_scheduler_runs_on_the_cluster(cluster, tmp_path):
     ours = f":{os.getpid()}"
     assert not any(r["worker"].endswith(ours) for r in records)
     json.dumps(records)
+
+
+def test_ctrl_c_stops_the_tasks_running_on_the_workers(cluster, tmp_path):
+    from fastback.batch import BatchInterrupted
+    from sat_helpers import php, write_cnf
+
+    write_cnf(tmp_path / "hard.cnf", php(12, 11))  # far beyond a minute without a limit
+    write_cnf(tmp_path / "easy.cnf", php(3, 3))
+    out = tmp_path / "r.jsonl"
+    tasks = [SatTask(tmp_path / "easy.cnf")] + [SatTask(tmp_path / "hard.cnf", config=f"h{k}") for k in range(6)]
+
+    def after_first(record: Dict[str, Any]) -> None:
+        # Delivered to the main thread, inside run(), whose handler turns it into a stop.
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    with Client(cluster) as client:
+        t0 = time.monotonic()
+        with pytest.raises(BatchInterrupted) as info:
+            run(tasks, client, out=out, progress=False, on_result=after_first)
+        assert time.monotonic() - t0 < 10
+        assert [r["id"] for r in lines_of(out)] == ["default/easy.cnf"]
+        assert info.value.dropped == 6
+        # Both workers were solving the hard formula; a new batch runs at once
+        # only if the stop reached their solvers (Dask cannot cancel a running task).
+        t1 = time.monotonic()
+        records = run([SatTask(tmp_path / "easy.cnf", config=f"e{k}") for k in range(4)], client, progress=False)
+        assert time.monotonic() - t1 < 10
+        assert [r["status"] for r in records] == ["sat"] * 4
