@@ -271,6 +271,15 @@ def test_errors_become_error_records(tmp_path):
     assert sorted(r["id"] for r in lines_of(tmp_path / "r.jsonl")) == sorted(t.id for t in tasks)
 
 
+def test_records_outside_the_contract_become_error_records():
+    records = run([CallTask(dict, id="a", kwargs={"status": "done"}), CallTask(dict, id="b", kwargs={"ok": "yes"}),
+                   CallTask(dict, id="c", kwargs={"status": "error"})], progress=False)
+    assert [r["status"] for r in records] == ["error"] * 3
+    assert "status 'done' is not one of solved, unsolved, unknown, error" in records[0]["error"]
+    assert "ok 'yes' is not true, false or null" in records[1]["error"]
+    assert "without a message" in records[2]["error"]
+
+
 def test_duplicate_ids_are_an_error_before_anything_runs(tmp_path):
     write_cnf(tmp_path / "a.cnf", php(3, 3))
     CountingSatTask.calls.clear()

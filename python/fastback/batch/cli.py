@@ -122,7 +122,7 @@ def _connect(address: str) -> Any:
     # How long to try is Dask's own setting (distributed.comm.timeouts.connect,
     # 30 s by default; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s shortens it).
     try:
-        return Client(address)
+        return Client(address)  # type: ignore[no-untyped-call]
     except Exception as e:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address, ...
         raise RuntimeError(f"--scheduler {address}: cannot connect: {type(e).__name__}: {e}") from None
 

@@ -105,7 +105,8 @@ class _Backend:
         interrupt_batch(self.batch)  # tasks running in this process (thread pools)
 
     def result(self, future: Any) -> Dict[str, Any]:
-        return future.result()
+        record: Dict[str, Any] = future.result()
+        return record
 
     def release(self, future: Any) -> None:
         pass
@@ -357,6 +358,11 @@ def run(tasks: Iterable[Any], executor: Any = None, *, out: Optional[PathLike] =
                 except KeyboardInterrupt:
                     # Raised on this thread outside a wait (e.g. in a progress callback).
                     stop.set()
+                except BaseException:
+                    # E.g. stdout closed under a pipe: leave no solver running behind the error.
+                    interrupted = True
+                    backend.stop(list(inflight))
+                    raise
                 if stop.is_set():
                     interrupted = True
                     dropped += _drain(backend, inflight, finished, record)

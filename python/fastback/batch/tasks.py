@@ -44,6 +44,7 @@ import time as _time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import (Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Sequence, Set,
                     Tuple, Union)
 
@@ -63,9 +64,11 @@ STOPPED = "_stopped"
 # --------------------------------------------------------------------------
 
 # batch id -> interrupt callbacks of the tasks of that batch running in this
-# process; batch ids in _STOPPED have been told to stop. One lock guards both:
-# a task registering its callback after the stop must still be interrupted.
-_LOCK = threading.Lock()
+# process; batch ids in _STOPPED_BATCHES have been told to stop. One lock
+# guards both: a task registering its callback after the stop must still be
+# interrupted. Re-entrant because the runner's signal handler calls
+# interrupt_batch on the main thread, which may hold the lock at that moment.
+_LOCK = threading.RLock()
 _RUNNING: Dict[str, Dict[int, Callable[[], None]]] = {}
 _STOPPED_BATCHES: Set[str] = set()
 _NEXT_TOKEN = [0]
@@ -157,7 +160,7 @@ def _describe(task: Any) -> Dict[str, Any]:
         "family": getattr(task, "family", None) or "",
         "expected": getattr(task, "expected", None),
         "config": getattr(task, "config", None) or "default",
-        "limit": getattr(task, "time", None) if getattr(task, "kind", "") == "sat" else getattr(task, "limit", None),
+        "limit": getattr(task, "limit", None),
     }
 
 
@@ -191,12 +194,32 @@ def execute(task: Any, batch: str = "") -> Dict[str, Any]:
     if fields.pop(STOPPED, False):
         return {**base, "status": "unknown", STOPPED: True}
     record = _assemble(base, fields, elapsed)
-    try:
-        json.dumps(record, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        fields = {"status": "error", "ok": None, "error": f"the task's result is not JSON: {e}"}
-        record = _assemble(base, fields, elapsed)
+    problem = _contract_problem(record)
+    if problem is None:
+        try:
+            json.dumps(record, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            problem = f"the task's result is not JSON: {e}"
+    if problem is not None:
+        record = _assemble(base, {"status": "error", "ok": None, "error": problem}, elapsed)
     return record
+
+
+#: The statuses the results-file contract allows, by kind.
+STATUSES = {"sat": ("sat", "unsat", "unknown", "error")}
+OTHER_STATUSES = ("solved", "unsolved", "unknown", "error")
+
+
+def _contract_problem(record: Dict[str, Any]) -> Optional[str]:
+    """What makes a record break the contract (a CallTask may return anything)."""
+    allowed = STATUSES.get(record["kind"], OTHER_STATUSES)
+    if record["status"] not in allowed:
+        return f"the task's status {record['status']!r} is not one of {', '.join(allowed)}"
+    if record["ok"] not in (True, False, None):
+        return f"the task's ok {record['ok']!r} is not true, false or null"
+    if record["status"] == "error" and not record["error"]:
+        return "the task's status is error without a message"
+    return None
 
 
 def _error_text(e: BaseException) -> str:
@@ -281,6 +304,7 @@ def check_model(lits: Any, offsets: Any, model: Sequence[int]) -> Optional[int]:
     return int(bad[0]) if bad.size else None
 
 
+@lru_cache(maxsize=1)
 def _solver_option_table() -> Dict[str, Tuple[int, int, int, str]]:
     from fastback import _core
 
@@ -331,7 +355,7 @@ class SatTask:
     expected: Optional[str] = None
     family: Optional[str] = None
     instance: Optional[str] = None
-    id: Optional[str] = None  # type: ignore[assignment]
+    id: Optional[str] = None
     check_proof: bool = False
     keep_model: bool = False
     kind: ClassVar[str] = "sat"
@@ -535,7 +559,7 @@ class SudokuTask:
     """
 
     puzzles: Union[str, Sequence[str]]
-    id: Optional[str] = None  # type: ignore[assignment]
+    id: Optional[str] = None
     start: int = 0
     stop: Optional[int] = None
     config: str = "default"
@@ -624,7 +648,7 @@ class LR2BenchTask:
     hints: bool = True
     seed: int = 0
     config: str = "default"
-    id: Optional[str] = None  # type: ignore[assignment]
+    id: Optional[str] = None
     keep_outputs: bool = False
     kind: ClassVar[str] = "lr2bench"
     limit: ClassVar[Optional[float]] = None
