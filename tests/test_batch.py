@@ -388,6 +388,29 @@ def read_results_lenient(path: Path) -> List[Dict[str, Any]]:
     return out
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=6), min_size=1, max_size=6, unique=True), st.data())
+def test_a_file_cut_at_any_byte_resumes_from_its_whole_records(tmp_path_factory, ids, data):
+    from fastback.batch import ResultsFile
+
+    path = tmp_path_factory.mktemp("cut") / "r.jsonl"
+    with ResultsFile(path) as f:
+        for i in ids:
+            f.append({"id": i, "note": "é" * len(i)})
+    raw = path.read_bytes()
+    cut = data.draw(st.integers(0, len(raw)))
+    path.write_bytes(raw[:cut])
+    # A record counts when all of its line but at most the newline survived.
+    ends = [k for k, b in enumerate(raw) if b == ord("\n")]
+    kept = [i for i, end in zip(ids, ends) if end <= cut]
+    with ResultsFile(path) as f:
+        assert list(f.done) == kept
+        assert f.dropped_partial == (cut not in [0] + [e + 1 for e in ends] + ends)
+    after = path.read_bytes()
+    assert after == b"" or after.endswith(b"\n")
+    assert [json.loads(line)["id"] for line in after.splitlines()] == kept
+
+
 def test_read_results_keeps_the_first_record_of_an_id(tmp_path):
     path = tmp_path / "r.jsonl"
     path.write_text('{"id": "a", "n": 1}\n{"id": "b"}\n{"id": "a", "n": 2}\n{"id": "c", "n"')
