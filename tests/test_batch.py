@@ -717,3 +717,14 @@ def test_cli_shared_manifest_set_quick_selects_the_manifest_rows():
         assert quick == [row["file"] for row in csv.DictReader(f) if row["set"] == "quick"]
     with pytest.raises(InstanceError, match="--set needs a manifest"):
         find_sat_instances(str(Path(__file__).parent.parent / "examples"), sets=["quick"])
+
+
+def test_the_batch_parser_imports_nothing_heavy():
+    # Every fastback command builds this parser: it must not pull in numpy, tqdm or dask.
+    code = ("import argparse, sys; from fastback.batch import cli; p = argparse.ArgumentParser(); "
+            "cli.add_arguments(p); p.parse_args(['sat', 'x', '--config', 'a:--seed=1', '--config', 'b']); "
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'dask', 'distributed', 'tqdm'}); "
+            "print(heavy)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"
