@@ -445,6 +445,30 @@ def test_sigint_stops_running_solvers_and_writes_no_partial_record(tmp_path):
     assert signal.getsignal(signal.SIGINT) is not None  # restored (pytest's or the default)
 
 
+def sleep_after(event: threading.Event, seconds: float) -> None:
+    event.set()
+    time.sleep(seconds)
+
+
+def test_a_second_sigint_does_not_wait_for_running_tasks(tmp_path):
+    started = threading.Event()
+
+    def interrupt_twice() -> None:
+        started.wait(10)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_twice, daemon=True).start()
+    t0 = time.monotonic()
+    # A CallTask cannot be interrupted: after the first signal the runner waits for it.
+    with pytest.raises(KeyboardInterrupt) as info:
+        run([CallTask(sleep_after, started, 3.0, id="slow")], out=tmp_path / "r.jsonl", progress=False)
+    assert type(info.value) is KeyboardInterrupt
+    assert time.monotonic() - t0 < 2.5
+    assert (tmp_path / "r.jsonl").read_text() == ""
+
+
 # --------------------------------------------------------------------------
 # other task kinds, other executors
 # --------------------------------------------------------------------------

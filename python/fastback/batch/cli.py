@@ -189,6 +189,10 @@ def _run_sat(args: argparse.Namespace) -> int:
         status = INTERRUPTED
         sys.stderr.write(f"fastback batch sat: interrupted: {len(records)} of {len(tasks)} tasks have records"
                          f"{'; rerun with the same --out to resume' if args.out else ''}\n")
+    except KeyboardInterrupt:  # a second Ctrl-C: no waiting for the running tasks
+        sys.stderr.write("fastback batch sat: interrupted"
+                         f"{'; rerun with the same --out to resume' if args.out else ''}\n")
+        return INTERRUPTED
     finally:
         if client is not None:
             client.close()

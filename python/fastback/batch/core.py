@@ -25,7 +25,8 @@ an error record.
 
 Stopping. SIGINT and SIGTERM (when :func:`run` is called on the main
 thread) only set a flag and interrupt the running engines, so a record is
-never cut in half by a ``KeyboardInterrupt``. The runner then submits
+never cut in half by a ``KeyboardInterrupt`` (a second signal does raise
+one at once, for the impatient). The runner then submits
 nothing more, cancels what has not started, tells running tasks to stop
 (:func:`~fastback.batch.tasks.interrupt_batch`, locally and on every Dask
 worker), waits briefly for them, records those that finished with a real
@@ -61,8 +62,9 @@ class BatchInterrupted(KeyboardInterrupt):
     ``KeyboardInterrupt``). ``results`` holds the records of the tasks that
     finished, in input order (resumed ones included); every one of them is
     in the results file. ``dropped``: tasks submitted but left without a
-    record (cancelled before they started, or interrupted). A ``KeyboardInterrupt``, so code that does not
-    know about batches still stops."""
+    record (cancelled before they started, or interrupted). A
+    ``KeyboardInterrupt``, so code that does not know about batches still
+    stops."""
 
     def __init__(self, results: List[Dict[str, Any]], dropped: int) -> None:
         super().__init__(f"batch interrupted: {len(results)} tasks have records; {dropped} submitted "
@@ -166,7 +168,10 @@ def _check_ids(tasks: List[Any]) -> None:
 
 class _Signals:
     """SIGINT/SIGTERM set ``stop`` and interrupt the running engines
-    instead of raising; installed only on the main thread, restored after."""
+    instead of raising; installed only on the main thread, restored after.
+    A second signal raises ``KeyboardInterrupt`` at once, for a user who
+    will not wait for the running tasks to stop (a record being written
+    then may be cut short: resuming drops it and redoes its task)."""
 
     def __init__(self, stop: threading.Event, batch: str) -> None:
         self.stop = stop
@@ -175,6 +180,8 @@ class _Signals:
         self._previous: Dict[int, Any] = {}
 
     def _handle(self, signum: int, frame: Any) -> None:
+        if self.stop.is_set() and self.signum is not None:
+            raise KeyboardInterrupt
         self.signum = signum
         self.stop.set()
         interrupt_batch(self.batch)
