@@ -662,6 +662,7 @@ def test_cli_error_record_exits_1(bench):
     ("empty", ["{t}/empty", "--set", "quick"], "no .cnf"),
     ("bench", ["{t}/bench", "--set", "nope"], "3 CNF files, none in set nope (sets: medium, quick)"),
     ("bench", ["{t}/bench", "--scheduler", "tcp://127.0.0.1:1", "--time", "1"], "--scheduler tcp://127.0.0.1:1"),
+    ("bench", ["{t}/bench", "--out", "{t}/no/dir/r.jsonl"], "{t}/no/dir/r.jsonl: cannot open for appending"),
 ])
 def test_cli_bad_input_exits_1_with_a_message(tmp_path, bench, setup, args, message):
     t = str(tmp_path)
