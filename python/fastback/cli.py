@@ -31,6 +31,7 @@ from fastback.neuro import cli as _neuro_cli
 from fastback.traces import cli as _traces_cli
 from fastback import _sudoku_cli
 from fastback.slop import cli as _slop_cli
+from fastback.batch import cli as _batch_cli
 
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
 COMMANDS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None],
@@ -264,6 +265,7 @@ COMMANDS["lr2bench"] = (_lr2bench_cli.HELP, _lr2bench_cli.add_arguments, _lr2ben
 COMMANDS["traces"] = (_traces_cli.HELP, _traces_cli.add_arguments, _traces_cli.run)
 COMMANDS["sudoku"] = (_sudoku_cli.HELP, _sudoku_cli.add_arguments, _sudoku_cli.run)
 COMMANDS["slop"] = (_slop_cli.HELP, _slop_cli.add_arguments, _slop_cli.run)
+COMMANDS["batch"] = (_batch_cli.HELP, _batch_cli.add_arguments, _batch_cli.run)
 
 
 # --------------------------------------------------------------------------
