@@ -412,8 +412,8 @@ def _family_rows(summary: Summary) -> Tuple[List[str], List[List[str]]]:
     for family in sorted(cells):
         row = [family or "(none)"]
         for name in configs:
-            f = cells[family].get(name)
-            row += ["-", "-"] if f is None else [f"{f.solved}/{f.tasks}", _seconds(f.par2)]
+            cell = cells[family].get(name)
+            row += ["-", "-"] if cell is None else [f"{cell.solved}/{cell.tasks}", _seconds(cell.par2)]
         rows.append(row)
     return headers, rows
 
