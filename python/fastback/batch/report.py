@@ -374,8 +374,8 @@ def summarise(records: Iterable[Mapping[str, Any]]) -> Summary:
 #: Errors listed one by one before "... and N more".
 ERRORS_LISTED = 20
 
-_DEFINITIONS = ("solved: sat/unsat/solved and not a wrong answer. PAR-2 (s): time of each solved task "
-                "+ 2 x limit of each other one (errors and wrong answers count as unsolved).")
+_DEFINITIONS = ("solved: sat, unsat or solved, and not a wrong answer; unsolved includes errors and wrong answers.\n"
+                "PAR-2 (s): the time of each solved task plus twice the limit of each unsolved one.")
 
 
 def _seconds(value: Optional[float]) -> str:
