@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test venv build dev-deps gnn-deps lr2bench-deps llm-deps dist-deps cargo-test pytest stubtest bench-deps bench clean
+.PHONY: demo test venv build dev-deps gnn-deps lr2bench-deps llm-deps dist-deps plot-deps cargo-test pytest stubtest bench-deps bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -92,21 +92,33 @@ $(DIST_STAMP): $(PY)
 
 dist-deps: $(DIST_STAMP)
 
+# The plot extra (matplotlib, for the cactus and scatter plots of
+# fastback batch report), installed once per venv like the test tools; make
+# test sets FASTBACK_REQUIRE_PLOT so that the plot tests fail rather than
+# skip when matplotlib is missing.
+PLOT_STAMP := $(VENV)/.plot-deps-installed
+
+$(PLOT_STAMP): $(PY)
+	$(PIP) install --quiet "matplotlib>=3.7"
+	touch $@
+
+plot-deps: $(PLOT_STAMP)
+
 # Rust tests in the test profile (optimised, with debug assertions and overflow checks).
 cargo-test:
 	cargo test -p fastback-core
 
 # The Python suite against the built extension (tests/: API, differential
 # against PySAT's CaDiCaL, DIMACS, CLI).
-pytest: build dev-deps gnn-deps lr2bench-deps llm-deps dist-deps
-	FASTBACK_REQUIRE_GNN=1 FASTBACK_REQUIRE_LR2BENCH=1 FASTBACK_REQUIRE_LLM=1 FASTBACK_REQUIRE_DIST=1 $(PY) -m pytest -q
+pytest: build dev-deps gnn-deps lr2bench-deps llm-deps dist-deps plot-deps
+	FASTBACK_REQUIRE_GNN=1 FASTBACK_REQUIRE_LR2BENCH=1 FASTBACK_REQUIRE_LLM=1 FASTBACK_REQUIRE_DIST=1 FASTBACK_REQUIRE_PLOT=1 $(PY) -m pytest -q
 
 # The hand-written python/fastback/_core.pyi must match the built module.
 stubtest: build dev-deps
 	$(PY) -m mypy.stubtest fastback._core --allowlist stubtest-allowlist.txt
 
 # From a fresh clone: venv, test tools, Rust tests, release build, pytest, stubtest.
-test: dev-deps gnn-deps lr2bench-deps llm-deps dist-deps cargo-test build pytest stubtest
+test: dev-deps gnn-deps lr2bench-deps llm-deps dist-deps plot-deps cargo-test build pytest stubtest
 
 # The anchors benches/sat.py compares against: Debian's MiniSat 2.2 and CaDiCaL
 # (apt, as root or through sudo) and PySAT's CaDiCaL 1.9.5 in the venv; GNU time

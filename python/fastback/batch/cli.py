@@ -35,6 +35,8 @@ from fastback._argtypes import non_negative, positive
 
 HELP = "batch runs: solve a folder or manifest of CNF files (sat), with progress and resumable results"
 
+from fastback.batch import report as _report
+
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
 SUBCOMMANDS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None],
                              Callable[[argparse.Namespace], int]]] = {}
@@ -209,8 +211,7 @@ def _default_workers() -> int:
 
 SUBCOMMANDS["sat"] = ("solve every CNF file of a folder or manifest, with one or more configurations",
                       _add_sat_arguments, _run_sat)
-# `fastback batch report` registers here (python/fastback/batch/report.py):
-#   SUBCOMMANDS["report"] = (report.HELP, report.add_arguments, report.run)
+SUBCOMMANDS["report"] = (_report.HELP, _report.add_arguments, _report.run)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
