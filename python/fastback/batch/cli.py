@@ -32,10 +32,9 @@ import sys
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from fastback._argtypes import non_negative, positive
-
-HELP = "batch runs: solve a folder or manifest of CNF files (sat), with progress and resumable results"
-
 from fastback.batch import report as _report
+
+HELP = "batch runs: solve a folder or manifest of CNF files (sat, with progress and resumable results) and report on them (report)"
 
 #: name -> (help, add_arguments(parser), run(args) -> exit status)
 SUBCOMMANDS: Dict[str, Tuple[str, Callable[[argparse.ArgumentParser], None],
