@@ -153,7 +153,7 @@ def _summary(records: Sequence[Dict[str, Any]]) -> None:
 def _run_sat(args: argparse.Namespace) -> int:
     from fastback.batch.core import BatchInterrupted, run
     from fastback.batch.instances import InstanceError, find_sat_instances, sat_tasks
-    from fastback.batch.store import ResultsFileError
+    from fastback.batch.store import ResultsFileError, read_results
 
     if args.scheduler is not None and args.workers is not None:
         return _error("--workers sizes the local thread pool; with --scheduler the cluster's workers "
@@ -174,9 +174,20 @@ def _run_sat(args: argparse.Namespace) -> int:
     if not args.quiet:
         where = (f"the Dask cluster at {args.scheduler}" if client is not None else
                  f"{args.workers or _default_workers()} threads")
+        resumed = ""
+        if args.out:
+            try:
+                done = {r["id"] for r in read_results(args.out)}
+            except FileNotFoundError:
+                done = set()
+            except (ResultsFileError, OSError) as e:
+                return _error(str(e))
+            already = sum(1 for t in tasks if t.id in done)
+            if already:
+                resumed = f" (resuming: {already} of {len(tasks)} tasks already there)"
         sys.stderr.write(f"fastback batch sat: {len(instances)} instances x {max(1, len(configs))} "
                          f"config{'s' if len(configs) > 1 else ''} on {where}"
-                         f"{' -> ' + args.out if args.out else ''}\n")
+                         f"{' -> ' + args.out if args.out else ''}{resumed}\n")
     try:
         records: List[Dict[str, Any]] = run(
             tasks, client, out=args.out, workers=args.workers if client is None else None,
