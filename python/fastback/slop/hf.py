@@ -81,6 +81,9 @@ class HFBackend:
         self.device = next(model.parameters()).device
         params = inspect.signature(model.forward).parameters
         self._keep_kw = next((k for k in ("logits_to_keep", "num_logits_to_keep") if k in params), None)
+        # transformers 5.24 renamed `past_key_values` (argument and output) to
+        # `cache`, deprecating the old name; use whichever the model declares.
+        self._cache_kw = "cache" if "cache" in params else "past_key_values"
         self._cache: Any = None
         self._ids: list[int] = []
         self._prompt_len = 0
@@ -99,13 +102,14 @@ class HFBackend:
 
     def _forward(self, ids: Sequence[int]) -> np.ndarray:
         torch = self._torch
-        kwargs: dict[str, Any] = {"past_key_values": self._cache, "use_cache": True}
+        kwargs: dict[str, Any] = {self._cache_kw: self._cache, "use_cache": True}
         if self._keep_kw is not None:
             kwargs[self._keep_kw] = 1
         with torch.inference_mode():
             out = self.model(input_ids=torch.tensor([list(ids)], dtype=torch.long, device=self.device), **kwargs)
-        if out.past_key_values is not None and out.past_key_values is not self._cache:
-            self._cache = out.past_key_values
+        returned = getattr(out, self._cache_kw, None)
+        if returned is not None and returned is not self._cache:
+            self._cache = returned
         return out.logits[0, -1].float().cpu().numpy()
 
     def start(self, prompt_ids: Sequence[int]) -> np.ndarray:
