@@ -61,9 +61,9 @@ def candidates(
     return found
 
 
-def select_standard(cands: Iterable[Match]) -> List[Match]:
-    """At the smallest end among candidates starting at or after the last
-    reported end, the longest one (smallest start), then the smallest index."""
+def select_greedy(cands: Iterable[Match], key) -> List[Match]:
+    """The non-overlapping kinds, literally: among the candidates starting at
+    or after the last reported end, report the one ``key`` ranks first; repeat."""
     remaining = list(cands)
     out: List[Match] = []
     last_end = 0
@@ -71,37 +71,25 @@ def select_standard(cands: Iterable[Match]) -> List[Match]:
         usable = [m for m in remaining if m[0] >= last_end]
         if not usable:
             return out
-        best = min(usable, key=lambda m: (m[1], m[0], m[2]))
+        best = min(usable, key=key)
         out.append(best)
         last_end = best[1]
+
+
+def select_standard(cands: Iterable[Match]) -> List[Match]:
+    """At the smallest end among candidates starting at or after the last
+    reported end, the longest one (smallest start), then the smallest index."""
+    return select_greedy(cands, lambda m: (m[1], m[0], m[2]))
 
 
 def select_leftmost_first(cands: Iterable[Match]) -> List[Match]:
     """Smallest start, then smallest pattern index."""
-    remaining = list(cands)
-    out: List[Match] = []
-    last_end = 0
-    while True:
-        usable = [m for m in remaining if m[0] >= last_end]
-        if not usable:
-            return out
-        best = min(usable, key=lambda m: (m[0], m[2]))
-        out.append(best)
-        last_end = best[1]
+    return select_greedy(cands, lambda m: (m[0], m[2]))
 
 
 def select_leftmost_longest(cands: Iterable[Match]) -> List[Match]:
     """Smallest start, then largest end, then smallest pattern index."""
-    remaining = list(cands)
-    out: List[Match] = []
-    last_end = 0
-    while True:
-        usable = [m for m in remaining if m[0] >= last_end]
-        if not usable:
-            return out
-        best = min(usable, key=lambda m: (m[0], -m[1], m[2]))
-        out.append(best)
-        last_end = best[1]
+    return select_greedy(cands, lambda m: (m[0], -m[1], m[2]))
 
 
 def reference_find_all(

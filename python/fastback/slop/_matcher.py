@@ -96,7 +96,7 @@ def load_phrases(path: PathLike) -> List[Tuple[str, float]]:
     if name.lower().endswith(".json") or text.lstrip()[:1] in ("[", "{"):
         return _json_phrases(name, text)
     phrases = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for line in text.splitlines():
         phrase = line.strip()
         if phrase and not phrase.startswith("#"):
             phrases.append((phrase, 1.0))
@@ -145,7 +145,7 @@ class Matcher(_core.Matcher):
     ``match_kind``, ``TypeError`` for an entry of the wrong type; both name
     the entry's index. An empty list is allowed (it never matches). Building
     runs without the GIL; cost: linear in the phrases plus the DFA table
-    (``stats()["bytes"]``: about 57 MB for 50,046 phrases).
+    (``stats()["bytes"]``: 6.8 MB for 50,046 phrases).
 
     Methods (all offsets are Python string indices, code points):
 

@@ -17,12 +17,6 @@ use pyo3::types::{PyList, PyString};
 
 use crate::guard::{catch_panic, internal_error, PendingSignal, SIGNAL_CHECK_INTERVAL};
 
-type MatchTuple = (usize, usize, u32);
-
-fn tuples(found: Vec<Match>) -> Vec<MatchTuple> {
-    found.into_iter().map(|m| (m.start, m.end, m.pattern)).collect()
-}
-
 /// The matches as a list of tuples, built straight from the core's vector.
 fn match_list<'py>(py: Python<'py>, found: &[Match]) -> PyResult<Bound<'py, PyList>> {
     PyList::new(py, found.iter().map(|m| (m.start, m.end, m.pattern)))
@@ -213,17 +207,17 @@ fn stream_error(e: fastback_core::matcher::StreamError) -> PyErr {
 #[pymethods]
 impl PyMatchStream {
     /// Appends `text`; returns the matches that became final.
-    fn feed(&mut self, text: PyBackedStr) -> PyResult<Vec<MatchTuple>> {
+    fn feed<'py>(&mut self, py: Python<'py>, text: PyBackedStr) -> PyResult<Bound<'py, PyList>> {
         let mut out = Vec::new();
         self.inner.feed(&text, &mut out).map_err(stream_error)?;
-        Ok(tuples(out))
+        match_list(py, &out)
     }
 
     /// Ends the input; returns the matches that were waiting for it.
-    fn finish(&mut self) -> Vec<MatchTuple> {
+    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let mut out = Vec::new();
         self.inner.finish(&mut out);
-        tuples(out)
+        match_list(py, &out)
     }
 
     #[getter]

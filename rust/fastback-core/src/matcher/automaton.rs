@@ -17,7 +17,7 @@
 //! state is dense; the 50,046-phrase list would need 57 MB (146,033 states ×
 //! 98 classes) and miss the cache on most steps, so only states up to
 //! [`DENSE_DEPTH`] bytes deep are dense there, and the rest, reached rarely
-//! and mostly with one child, take a few words each. (Measured on
+//! and mostly with one child, take a few words each (6.8 MB in all). (Measured on
 //! sherlock.txt: all-dense 2,500 phrases 417 MB/s against 262 MB/s hybrid;
 //! 50,046 phrases hybrid 120 -> 61 ms, depth 2/3/4 within noise.)
 //!

@@ -154,14 +154,11 @@ impl Matcher {
         let mut lane = Lane { state: a.start(), at: 0, extra: 0, end: bytes.len(), from: 0 };
         while lane.at < lane.end {
             lane.step(self, text);
-            if a.is_match(lane.state) {
-                let offered = self.offer_matches(lane.state, lane.chars(), lane.at, bytes, true, &mut resolver, out);
-                if first_only && offered {
-                    return true;
-                }
-                if resolver.defers() {
-                    resolver.settle(lane.chars() - a.reach(lane.state), out);
-                }
+            if a.is_match(lane.state)
+                && self.offer_and_settle(lane.state, lane.chars(), lane.at, bytes, &mut resolver, out)
+                && first_only
+            {
+                return true;
             }
         }
         resolver.settle(usize::MAX, out);
@@ -188,7 +185,7 @@ impl Matcher {
             while !text.is_char_boundary(seg_end) {
                 seg_end += 1;
             }
-            let begin = back_chars_saturating(bytes, seg_start, overlap);
+            let begin = back_chars(bytes, seg_start, overlap);
             if begin < counted.0 {
                 counted = (0, 0);
             }
@@ -238,11 +235,12 @@ impl Matcher {
         bytes: &[u8],
         resolver: &mut Resolver,
         out: &mut Vec<Match>,
-    ) {
-        self.offer_matches(state, end, end_byte, bytes, true, resolver, out);
+    ) -> bool {
+        let offered = self.offer_matches(state, end, end_byte, bytes, true, resolver, out);
         if resolver.defers() {
             resolver.settle(end - self.automaton.reach(state), out);
         }
+        offered
     }
 
     /// Offers the occurrences ending in match state `state` at code point
@@ -334,8 +332,10 @@ impl Lane {
     }
 }
 
-/// The byte offset up to `chars` code points before `end_byte` (0 at most).
-fn back_chars_saturating(text: &[u8], end_byte: usize, chars: usize) -> usize {
+/// The byte offset `chars` code points before `end_byte`, or 0 when the
+/// text before it is shorter.
+#[inline]
+pub(crate) fn back_chars(text: &[u8], end_byte: usize, chars: usize) -> usize {
     let mut b = end_byte;
     for _ in 0..chars {
         if b == 0 {
@@ -343,19 +343,6 @@ fn back_chars_saturating(text: &[u8], end_byte: usize, chars: usize) -> usize {
         }
         b -= 1;
         while b > 0 && text[b] & 0xC0 == 0x80 {
-            b -= 1;
-        }
-    }
-    b
-}
-
-/// The byte offset `chars` code points before `end_byte`.
-#[inline]
-pub(crate) fn back_chars(text: &[u8], end_byte: usize, chars: usize) -> usize {
-    let mut b = end_byte;
-    for _ in 0..chars {
-        b -= 1;
-        while text[b] & 0xC0 == 0x80 {
             b -= 1;
         }
     }
